@@ -1,0 +1,253 @@
+import { expect, test } from "@playwright/test";
+import { apiLines, expectContiguous, lineInView, pacedRun, serverLog, shownLines, shownSeqs, startRun, waitDone, watchConsole } from "./helpers";
+
+test("follow is a toggle: scrolling up pauses it, nothing moves, the badge counts and resumes", async ({ page, request }) => {
+  const problems = watchConsole(page);
+  const id = await pacedRun(request, 3000, 300);
+  await page.goto(`/runs/${id}`);
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "true");
+  await expect.poll(async () => (await shownSeqs(page)).length, { timeout: 15_000 }).toBeGreaterThan(400);
+  // the user scrolls up to read
+  await page.locator("pre#log").evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event("scroll")); });
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "false");
+  const topBefore = await page.evaluate(() => document.getElementById("L1")!.getBoundingClientRect().top);
+  const badge = page.locator("#new-lines");
+  await expect(badge).toHaveText(/^\d+ new lines ↓$/, { timeout: 5_000 });
+  const n1 = Number((await badge.textContent())!.split(" ")[0]);
+  await page.waitForTimeout(1200);
+  const n2 = Number((await badge.textContent())!.split(" ")[0]);
+  expect(n2).toBeGreaterThan(n1); // it keeps counting
+  const topAfter = await page.evaluate(() => document.getElementById("L1")!.getBoundingClientRect().top);
+  expect(topAfter).toBe(topBefore); // nothing moved under the reader's eyes
+  expect(await page.locator("pre#log").evaluate((el) => el.scrollTop)).toBe(0);
+  await badge.click();
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "true");
+  await expect(badge).toBeHidden();
+  await expect.poll(() => page.locator("pre#log").evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(30);
+  await waitDone(page);
+  expectContiguous(await shownSeqs(page));
+  expect(problems).toEqual([]);
+});
+
+test("levels: live counts, a filter that hides, and jumps between errors", async ({ page, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  const lines = await apiLines(request, id);
+  for (const level of ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]) {
+    const n = lines.filter((l) => l.level === level).length;
+    await expect(page.locator(`.level-count[data-level="${level}"]`)).toHaveText(String(n));
+  }
+  await page.locator('input.level-toggle[data-level="DEBUG"]').uncheck();
+  await expect(page.locator("pre#log .lv-DEBUG").first()).toBeHidden();
+  await expect(page.locator("pre#log .lv-INFO").first()).toBeVisible();
+  await page.locator('input.level-toggle[data-level="DEBUG"]').check();
+  const errors = lines.filter((l) => l.level === "ERROR").map((l) => l.seq);
+  await page.locator("#next-error").click();
+  await expect(page.locator("pre#log .line.current")).toHaveAttribute("data-seq", String(errors[0]));
+  expect(await lineInView(page, errors[0])).toBe(true);
+  await page.locator("#next-error").click();
+  await expect(page.locator("pre#log .line.current")).toHaveAttribute("data-seq", String(errors[1]));
+  await page.locator("#prev-error").click();
+  await expect(page.locator("pre#log .line.current")).toHaveAttribute("data-seq", String(errors[0]));
+});
+
+test("search covers the whole stored log: count, next/previous, the match marked in context", async ({ page, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  const matches = (await apiLines(request, id)).filter((l) => l.msg.toLowerCase().includes("customers")).map((l) => l.seq);
+  expect(matches.length).toBeGreaterThan(2);
+  await page.locator("#search").fill("customers");
+  await page.locator("#search").press("Enter");
+  await expect(page.locator("#search-count")).toHaveText(`1/${matches.length}`);
+  const current = page.locator("pre#log .line.hit-current");
+  await expect(current).toHaveAttribute("data-seq", String(matches[0]));
+  await expect(current.locator("mark").first()).toHaveText("customers");
+  expect(await lineInView(page, matches[0])).toBe(true);
+  await page.locator("#next-hit").click();
+  await expect(page.locator("#search-count")).toHaveText(`2/${matches.length}`);
+  await expect(page.locator("pre#log .line.hit-current")).toHaveAttribute("data-seq", String(matches[1]));
+  await page.locator("#prev-hit").click();
+  await page.locator("#prev-hit").click();
+  await expect(page.locator("#search-count")).toHaveText(`${matches.length}/${matches.length}`);
+  // marking a hit does not change the log's text
+  expect(await shownLines(page)).toEqual(await serverLog(page, id));
+});
+
+test("search keeps finding lines while the run streams", async ({ page, request }) => {
+  const id = await pacedRun(request, 4000, 800, "tick");
+  await page.goto(`/runs/${id}`);
+  await expect.poll(async () => (await shownSeqs(page)).length).toBeGreaterThan(100);
+  await page.locator("#search").fill("tick 39");
+  await page.locator("#search").press("Enter");
+  await waitDone(page);
+  // "tick 39", "tick 390".."tick 399", "tick 3900".."tick 3999": 111 lines
+  await expect(page.locator("#search-count")).toHaveText(/^\d+\/111$/, { timeout: 10_000 });
+});
+
+test("permalinks #L<seq> open at that line after a reload and in another browser", async ({ page, browser, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  // a click in the line-number gutter makes the permalink
+  await page.locator("#L30").click({ position: { x: 12, y: 5 } });
+  await expect(page).toHaveURL(new RegExp(`/runs/${id}#L30$`));
+  await expect(page.locator("#L30")).toHaveClass(/target/);
+  await page.reload();
+  await waitDone(page);
+  await expect(page.locator("#L30")).toHaveClass(/target/);
+  expect(await lineInView(page, 30)).toBe(true);
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await p2.goto(`/runs/${id}#L12`);
+  await waitDone(p2);
+  await expect(p2.locator("#L12")).toHaveClass(/target/);
+  expect(await lineInView(p2, 12)).toBe(true); // inside a folded, passed case: it was opened
+  await other.close();
+});
+
+test("copy a line and its link; download the raw text and the JSONL", async ({ page, context, request }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  await page.locator("#L2").click({ position: { x: 12, y: 5 } });
+  await page.locator("#copy-line").click();
+  const expected = (await serverLog(page, id))[1];
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+  await page.locator("#copy-link").click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`/runs/${id}#L2$`));
+  const txt = await request.get((await page.locator("#download-txt").getAttribute("href"))!);
+  expect(txt.headers()["content-type"]).toContain("text/plain");
+  expect((await txt.text()).trimEnd().split("\n").length).toBe((await apiLines(request, id)).length);
+  const jsonl = await request.get((await page.locator("#download-jsonl").getAttribute("href"))!);
+  const rows = (await jsonl.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+  expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+});
+
+test("cases are grouped under headers with outcome and duration; failures open, passes folded", async ({ page, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  const broken = page.locator('.case[data-outcome="error"]');
+  await expect(broken).toHaveCount(1);
+  await expect(broken.locator(".case-head")).toHaveAttribute("data-label", /broken seed \(fails on purpose\) — error · \d+ ms/);
+  await expect(broken.locator(".case-body")).toBeVisible();
+  const passed = page.locator('.case[data-outcome="passed"]');
+  await expect(passed).toHaveCount(3);
+  await expect(passed.first().locator(".case-body")).toBeHidden();
+  await passed.first().locator(".case-head").click();
+  await expect(passed.first().locator(".case-body")).toBeVisible();
+  await passed.first().locator(".case-head").press("Enter"); // keyboard works too
+  await expect(passed.first().locator(".case-body")).toBeHidden();
+  // the summary: outcome counts and one bar per case
+  await expect(page.locator("#outcome-counts")).toHaveText("3 passed · 0 failed · 1 error · 0 skipped");
+  await expect(page.locator("#duration-chart rect")).toHaveCount(4);
+});
+
+test("a running suite shows its progress, then its outcome", async ({ page, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await expect(page.locator("#run-progress")).toHaveAttribute("max", "4", { timeout: 5_000 });
+  await waitDone(page);
+  await expect(page.locator("#run-status")).toHaveText("error", { timeout: 5_000 });
+  await expect(page.locator("#run-progress")).toHaveCount(0);
+});
+
+test("relative time and wrap are display choices that keep the text", async ({ page, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  await page.locator("#time-mode").click();
+  await expect(page.locator("pre#log")).toHaveClass(/\brel\b/);
+  await expect(page.locator("#L1 .ts")).toBeHidden();
+  const shown = await page.locator("#L1 .lv").evaluate((el) => getComputedStyle(el, "::before").content);
+  expect(shown).toMatch(/^"\+0\.\d{3}s"$/);
+  await page.locator("#wrap").click();
+  await expect(page.locator("pre#log")).toHaveClass(/\bnowrap\b/);
+  expect(await shownLines(page)).toEqual(await serverLog(page, id));
+});
+
+test("markup in a log line shows as text", async ({ page, request }) => {
+  const problems = watchConsole(page);
+  const id = await pacedRun(request, 3, 100, "<script>window.__pwned = 1</script><b>bold</b> &amp;");
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  await expect(page.locator("#L1")).toContainText("<script>window.__pwned = 1</script><b>bold</b> &amp; 0");
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  await expect(page.locator("pre#log b")).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test("connection state: reconnecting with backoff while the server is unreachable, then live again", async ({ page, request }) => {
+  const id = await pacedRun(request, 2000, 200);
+  await page.goto(`/runs/${id}`);
+  await expect(page.locator("#feed")).toHaveText("live");
+  await page.route("**/api/log?*", (route) => route.abort());
+  await expect(page.locator("#feed")).toHaveText("reconnecting", { timeout: 5_000 });
+  await page.unroute("**/api/log?*");
+  await waitDone(page);
+  expectContiguous(await shownSeqs(page));
+});
+
+test("a hidden tab stops polling and catches up when shown again", async ({ page, request }) => {
+  const id = await pacedRun(request, 1500, 300);
+  await page.goto(`/runs/${id}`);
+  await expect(page.locator("#feed")).toHaveText("live");
+  let polls = 0;
+  page.on("request", (r) => { if (r.url().includes("/api/log?")) polls++; });
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await expect(page.locator("#feed")).toHaveText("paused (tab hidden)");
+  polls = 0;
+  await page.waitForTimeout(1500);
+  expect(polls).toBe(0);
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await waitDone(page);
+  expectContiguous(await shownSeqs(page));
+  expect((await shownSeqs(page)).length).toBe(1500);
+});
+
+test("lines the server could not keep show as a gap marker with the exact count, in place", async ({ page, request }) => {
+  // The bench producer makes the run's log file unwritable, so only the newest
+  // 10,000 lines survive in memory: 500 of 10,500 are lost.
+  const res = await request.post("/api/bench/produce?n=10500&unwritable=true");
+  const id = (await res.json()).run;
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  const gap = page.locator("pre#log .gap");
+  await expect(gap).toHaveCount(1);
+  await expect(gap).toHaveAttribute("data-dropped", "500");
+  await expect(gap).toContainText("500 lines missing here (lines 1-500)");
+  await expect(gap.locator("a")).toHaveAttribute("href", `/api/log.txt?run=${id}`);
+  const seqs = await shownSeqs(page);
+  expect(seqs[0]).toBe(501); // the first kept line follows the marker
+  expect(seqs.length).toBe(10_000);
+});
+
+test("while following, old lines leave the page within its budget; search and 'show every line' bring them back", async ({ page, request }) => {
+  const id = await pacedRun(request, 3000, 3000, "budget line");
+  await page.goto(`/runs/${id}?max_lines=1000`);
+  await waitDone(page);
+  await expect(page.locator("#trimmed")).toBeVisible();
+  const kept = await shownSeqs(page);
+  expect(kept.length).toBeLessThanOrEqual(1100);
+  expect(kept.at(-1)).toBe(3000);
+  expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 3001 - kept.length + i)); // the newest, contiguous
+  // a search hit among the trimmed lines brings the whole log back and shows it
+  await page.locator("#search").fill("budget line 7");
+  await page.locator("#search").press("Enter");
+  await expect(page.locator("#L8")).toHaveClass(/target/, { timeout: 15_000 });
+  expect(await lineInView(page, 8)).toBe(true);
+  await waitDone(page);
+  expect((await shownSeqs(page)).length).toBe(3000);
+  await expect(page.locator("#trimmed")).toBeHidden();
+  // "budget line 7", "budget line 70".."79", "budget line 700".."799": 111 hits, still listed
+  await expect(page.locator("#search-count")).toHaveText(/\/111$/);
+});

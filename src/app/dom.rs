@@ -1,0 +1,201 @@
+//! What the log view does to the page itself: scrolling, follow mode,
+//! permalinks, highlighting. Browser-only; on the server these are no-ops
+//! (effects and event handlers never run there).
+
+use super::log_state::LogState;
+use leptos::ev::MouseEvent;
+use leptos::prelude::*;
+
+type Pre = NodeRef<leptos::html::Pre>;
+
+/// `#L123` in the address → 123.
+pub fn hash_target() -> Option<u64> {
+    #[cfg(feature = "hydrate")]
+    {
+        let hash = window().location().hash().ok()?;
+        return hash.strip_prefix("#L")?.parse().ok();
+    }
+    #[allow(unreachable_code)]
+    None
+}
+
+pub fn tab_hidden() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        return document().hidden();
+    }
+    #[allow(unreachable_code)]
+    false
+}
+
+/// Scrolling up pauses follow; scrolling back to the bottom resumes it. Only
+/// a move *up* counts as the user's intent: layout settling or our own
+/// scroll-to-bottom never turns follow off (the flaw users report in
+/// Jenkins and GitLab, where tailing fights the reader).
+pub fn on_scroll(state: LogState, pre: Pre) {
+    if let Some(el) = pre.get_untracked() {
+        let top = el.scroll_top();
+        let last = state.last_scroll_top.get_value();
+        state.last_scroll_top.set_value(top);
+        let at_bottom = el.scroll_height() - top - el.client_height() < 24;
+        if at_bottom {
+            if !state.follow.get_untracked() {
+                state.follow.set(true);
+            }
+            state.unseen.set(0);
+        } else if top < last - 4 && state.follow.get_untracked() {
+            state.follow.set(false);
+        }
+    }
+}
+
+pub fn resume_follow(state: LogState, pre: Pre) {
+    state.follow.set(true);
+    state.unseen.set(0);
+    scroll_to_bottom(state, pre);
+}
+
+/// Pins the view to the newest line. Off-screen chunks take their real height
+/// only once rendered, so the bottom is re-pinned a few times while the
+/// layout settles (as long as follow is still on).
+pub fn scroll_to_bottom(state: LogState, pre: Pre) {
+    // One pin per frame however many slices were appended in it: reading
+    // `scrollHeight` forces a layout.
+    if state.pin_pending.get_value() {
+        return;
+    }
+    state.pin_pending.set_value(true);
+    let pin = move || {
+        if let Some(el) = pre.get_untracked() {
+            if state.follow.get_untracked() {
+                let bottom = el.scroll_height() - el.client_height();
+                state.last_scroll_top.set_value(bottom);
+                el.set_scroll_top(bottom);
+            }
+        }
+    };
+    request_animation_frame(move || {
+        state.pin_pending.set_value(false);
+        pin();
+    });
+    #[cfg(feature = "hydrate")]
+    gloo_timers::callback::Timeout::new(250, pin).forget();
+}
+
+/// After new lines: keep following, or show a permalinked line once it has arrived.
+pub fn after_append(state: LogState, pre: Pre) {
+    if let Some(seq) = state.pending_target.get_value() {
+        if seq <= state.shown.get_untracked() {
+            state.pending_target.set_value(None);
+            show_line(state, pre, seq, "target");
+            return;
+        }
+    }
+    if state.follow.get_untracked() {
+        scroll_to_bottom(state, pre);
+    }
+}
+
+/// `?max_lines=N` in the address: the page's line budget (tests use a small one).
+pub fn max_lines_param() -> Option<usize> {
+    #[cfg(feature = "hydrate")]
+    {
+        let search = window().location().search().ok()?;
+        return search.trim_start_matches('?').split('&').find_map(|kv| kv.strip_prefix("max_lines=")?.parse().ok());
+    }
+    #[allow(unreachable_code)]
+    None
+}
+
+/// Opens the line's case, scrolls it into the upper third, marks it with `class`.
+/// A line that left the page brings the whole log back first.
+pub fn show_line(state: LogState, pre: Pre, seq: u64, class: &'static str) {
+    if seq <= state.trimmed.get_untracked() {
+        state.show_everything(Some(seq));
+        return;
+    }
+    state.follow.set(false);
+    if let Some(section) = state.section_of(seq) {
+        section.open.set(true);
+    }
+    request_animation_frame(move || {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(el) = document().get_element_by_id(&format!("L{seq}")) else { return };
+            if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
+                for i in 0..old.length() {
+                    if let Some(e) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                        let _ = e.class_list().remove_1(class);
+                    }
+                }
+            }
+            let _ = el.class_list().add_1(class);
+            if let (Some(p), Ok(h)) = (pre.get_untracked(), el.dyn_into::<web_sys::HtmlElement>()) {
+                p.set_scroll_top(h.offset_top() - p.client_height() / 3);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (pre, seq, class);
+    });
+}
+
+/// A click in a line's number gutter makes it the permalinked line (`#L<seq>`).
+pub fn on_log_click(ev: MouseEvent, state: LogState) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Ok(Some(line)) = target.closest(".line") else { return };
+        if ev.offset_x() > 56 || !target.class_list().contains("line") {
+            return;
+        }
+        let Some(seq) = line.get_attribute("data-seq") else { return };
+        let _ = window()
+            .history()
+            .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#L{seq}"))));
+        if let Ok(Some(old)) = document().query_selector("#log .target") {
+            let _ = old.class_list().remove_1("target");
+        }
+        let _ = line.class_list().add_1("target");
+        state.follow.set(false);
+        state.selected.set(seq.parse().ok());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, state);
+}
+
+/// The text of a rendered line (what "copy line" copies).
+pub fn line_text(seq: u64) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        return document().get_element_by_id(&format!("L{seq}"))?.text_content().map(|t| t.trim_end().to_string());
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = seq;
+        None
+    }
+}
+
+pub fn copy_to_clipboard(text: String) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().navigator().clipboard().write_text(&text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}
+
+/// Re-renders line `seq` with the matches of `q` marked.
+pub fn mark_hit(seq: u64, q: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(el) = document().get_element_by_id(&format!("L{seq}")) else { return };
+        let text = el.text_content().unwrap_or_default().trim_end().to_string();
+        let rt = el.query_selector(".lv").ok().flatten().and_then(|l| l.get_attribute("data-rt")).unwrap_or_default();
+        el.set_inner_html(&super::log_render::remark_line(&text, &rt, q));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (seq, q);
+}

@@ -1,0 +1,174 @@
+//! Turns log lines into the HTML of one chunk of the `<pre>`. Text is escaped
+//! here, once, so a line holding `<script>` shows as text.
+//!
+//! The `<pre>`'s text content is exactly the log in the seed's format: line
+//! numbers (`data-seq`) and relative times (`data-rt`) are shown by CSS
+//! pseudo-elements, which are not part of the text, so select-all, copy and
+//! find-in-page see only the log.
+
+use crate::model::LogLine;
+
+pub fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `+1.234s` since the run's first line.
+pub fn relative(ts: i64, t0: i64) -> String {
+    let ms = (ts - t0).max(0);
+    if ms < 60_000 {
+        format!("+{}.{:03}s", ms / 1000, ms % 1000)
+    } else {
+        format!("+{}m{:02}.{:03}s", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+    }
+}
+
+/// One `<span>` per line, each ending with a newline. `t0` is the run's first timestamp.
+pub fn chunk_html(lines: &[LogLine], t0: i64, raw_url: &str) -> String {
+    let mut out = String::with_capacity(lines.len() * 140);
+    for line in lines {
+        if line.is_gap() {
+            out.push_str(&format!(
+                "<span class=\"gap\" id=\"L{}\" data-seq=\"{}\" data-dropped=\"{}\">⚠ ",
+                line.seq, line.seq, line.dropped
+            ));
+            escape(&line.msg, &mut out);
+            out.push_str(&format!(" — <a href=\"{raw_url}\" download>download the raw log</a>\n</span>"));
+            continue;
+        }
+        out.push_str(&format!(
+            "<span class=\"line lv-{}\" id=\"L{}\" data-seq=\"{}\">",
+            line.level, line.seq, line.seq
+        ));
+        line_inner_html(line, t0, None, &mut out);
+        // The newline is inside the block, so it separates lines in the
+        // text (copy, select-all) without adding a blank line on screen.
+        out.push_str("\n</span>");
+    }
+    out
+}
+
+/// The inside of a line's span; with `mark`, every case-insensitive
+/// occurrence of it in the message is wrapped in `<mark>`.
+pub fn line_inner_html(line: &LogLine, t0: i64, mark: Option<&str>, out: &mut String) {
+    let text = line.seed_format();
+    // `YYYY-MM-DD HH:MM:SS` is 19 characters; the level follows in brackets.
+    let (ts, rest) = text.split_at(19.min(text.len()));
+    let (level, msg) = rest.split_at(rest.find("]: ").map_or(0, |i| i + 3));
+    out.push_str("<span class=\"ts\">");
+    escape(ts, out);
+    out.push_str(&format!("</span><span class=\"lv\" data-rt=\"{}\">", relative(line.ts, t0)));
+    escape(level, out);
+    out.push_str("</span>");
+    match mark {
+        Some(q) if !q.is_empty() => marked(msg, q, out),
+        _ => escape(msg, out),
+    }
+}
+
+/// Rebuilds a rendered line's inner HTML from its text (as the DOM holds it)
+/// with the matches of `q` marked: used to highlight search hits in place.
+pub fn remark_line(text: &str, rt: &str, q: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let (ts, rest) = text.split_at(19.min(text.len()));
+    let (level, msg) = rest.split_at(rest.find("]: ").map_or(0, |i| i + 3));
+    out.push_str("<span class=\"ts\">");
+    escape(ts, &mut out);
+    out.push_str("</span><span class=\"lv\" data-rt=\"");
+    escape(rt, &mut out);
+    out.push_str("\">");
+    escape(level, &mut out);
+    out.push_str("</span>");
+    marked(msg, q, &mut out);
+    out.push('\n');
+    out
+}
+
+/// Escapes `text`, wrapping case-insensitive matches of `q` in `<mark>`.
+pub fn marked(text: &str, q: &str, out: &mut String) {
+    let lower = text.to_lowercase();
+    let ql = q.to_lowercase();
+    if lower.len() != text.len() {
+        // Lower-casing changed byte lengths (rare scripts): mark nothing rather than mis-slice.
+        escape(text, out);
+        return;
+    }
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(&ql) {
+        let start = from + i;
+        escape(&text[from..start], out);
+        out.push_str("<mark>");
+        escape(&text[start..start + ql.len()], out);
+        out.push_str("</mark>");
+        from = start + ql.len();
+    }
+    escape(&text[from..], out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Level;
+
+    fn line(seq: u64, msg: &str) -> LogLine {
+        LogLine {
+            seq,
+            ts: 1_000,
+            level: Level::Error,
+            msg: msg.into(),
+            case: None,
+            phase: None,
+            step: None,
+            end: None,
+            dropped: 0,
+        }
+    }
+
+    #[test]
+    fn escapes_markup_and_keeps_the_seed_text() {
+        let html = chunk_html(&[line(7, "<script>alert(1)</script> & co")], 0, "/raw");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+        assert!(html.contains("class=\"line lv-ERROR\" id=\"L7\""));
+        assert!(html.contains("<span class=\"lv\" data-rt=\"+1.000s\">[ERROR]: </span>"));
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn marks_matches_case_insensitively_and_escaped() {
+        let mut out = String::new();
+        marked("Select <b> from SELECT", "select", &mut out);
+        assert_eq!(out, "<mark>Select</mark> &lt;b&gt; from <mark>SELECT</mark>");
+    }
+
+    #[test]
+    fn remarking_a_line_keeps_its_text() {
+        let l = line(3, "select 1");
+        let mut plain = String::new();
+        line_inner_html(&l, 0, Some("SELECT"), &mut plain);
+        assert_eq!(remark_line(&l.seed_format(), "+1.000s", "SELECT"), format!("{plain}\n"));
+        assert!(plain.ends_with("<mark>select</mark> 1"));
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(relative(61_005, 0), "+1m01.005s");
+        assert_eq!(relative(5, 10), "+0.000s");
+    }
+
+    #[test]
+    fn gap_lines_link_to_the_raw_log() {
+        let gap = LogLine::gap(900, 899, 0);
+        let html = chunk_html(&[gap], 0, "/api/log.txt?run=3");
+        assert!(html.contains("data-dropped=\"899\""));
+        assert!(html.contains("899 lines missing here (lines 2-900)"));
+        assert!(html.contains("href=\"/api/log.txt?run=3\""));
+    }
+}

@@ -1,0 +1,289 @@
+//! The log view's state: the run's lines grouped into case sections of
+//! chunks, level counts, follow mode, search hits. `append` is the one place
+//! a page of lines from the server enters the page.
+
+use super::log_render::chunk_html;
+use crate::model::{CaseEnd, Level, LogLine, RunInfo};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Lines per rendered chunk.
+const CHUNK_LINES: usize = 100;
+
+/// Up to `CHUNK_LINES` consecutive lines of one section, as rendered HTML.
+#[derive(Clone)]
+pub struct Chunk {
+    pub id: u64,
+    pub html: Arc<str>,
+    /// Its last seq and how many lines it holds (for trimming).
+    pub last: u64,
+    pub lines: usize,
+}
+
+/// Lines kept in the page while following; older chunks leave the DOM
+/// (search, jumps and permalinks bring them back), so a long run costs the
+/// tab a bounded amount of memory and work.
+pub const DEFAULT_MAX_DOM_LINES: usize = 20_000;
+
+/// Consecutive lines of one case (or of the run itself, `case: None`).
+#[derive(Clone)]
+pub struct Section {
+    /// The seq of its first line.
+    pub id: u64,
+    pub case: Option<String>,
+    pub end: RwSignal<Option<CaseEnd>>,
+    pub chunks: RwSignal<Vec<Chunk>>,
+    pub open: RwSignal<bool>,
+}
+
+/// Where the poller stands, as the header shows it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Feed {
+    Idle,
+    Live,
+    Reconnecting,
+    Hidden,
+    Done,
+}
+
+impl Feed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feed::Idle => "idle",
+            Feed::Live => "live",
+            Feed::Reconnecting => "reconnecting",
+            Feed::Hidden => "paused (tab hidden)",
+            Feed::Done => "done",
+        }
+    }
+}
+
+/// All signals of the view; `Copy`, so closures take it by value.
+#[derive(Clone, Copy)]
+pub struct LogState {
+    pub run: RwSignal<Option<u64>>,
+    pub sections: RwSignal<Vec<Section>>,
+    pub counts: RwSignal<[u64; 5]>,
+    /// Seqs of ERROR and CRITICAL lines, in order.
+    pub problems: RwSignal<Vec<u64>>,
+    pub feed: RwSignal<Feed>,
+    pub shown: RwSignal<u64>,
+    pub total: RwSignal<u64>,
+    pub follow: RwSignal<bool>,
+    /// Lines that arrived while follow was off.
+    pub unseen: RwSignal<u64>,
+    pub hidden_levels: RwSignal<[bool; 5]>,
+    pub wrap: RwSignal<bool>,
+    pub relative: RwSignal<bool>,
+    pub query: RwSignal<String>,
+    pub hits: RwSignal<Vec<u64>>,
+    pub hits_more: RwSignal<bool>,
+    pub hit: RwSignal<Option<usize>>,
+    pub searched: StoredValue<u64>,
+    /// The log pane's scrollTop at the last scroll event.
+    pub last_scroll_top: StoredValue<i32>,
+    /// A scroll-to-bottom is already scheduled for the next frame.
+    pub pin_pending: StoredValue<bool>,
+    /// The line picked in the gutter (copy line / copy link).
+    pub selected: RwSignal<Option<u64>>,
+    /// A `#L<seq>` to show once that line has arrived.
+    pub pending_target: StoredValue<Option<u64>>,
+    t0: StoredValue<Option<i64>>,
+    /// Lines currently rendered, and the highest seq trimmed out of the page.
+    pub dom_lines: StoredValue<usize>,
+    pub trimmed: RwSignal<u64>,
+    /// Render every line (the user asked for it, or jumped to a trimmed one).
+    pub keep_all: RwSignal<bool>,
+    pub max_dom_lines: StoredValue<usize>,
+    /// Bumped to restart the view from line 1.
+    pub reload: RwSignal<u32>,
+    /// The run list, shared with the runs panel (status, counts).
+    pub runs: RwSignal<Vec<RunInfo>>,
+}
+
+impl LogState {
+    pub fn new(runs: RwSignal<Vec<RunInfo>>) -> Self {
+        LogState {
+            run: RwSignal::new(None),
+            sections: RwSignal::new(Vec::new()),
+            counts: RwSignal::new([0; 5]),
+            problems: RwSignal::new(Vec::new()),
+            feed: RwSignal::new(Feed::Idle),
+            shown: RwSignal::new(0),
+            total: RwSignal::new(0),
+            follow: RwSignal::new(true),
+            unseen: RwSignal::new(0),
+            hidden_levels: RwSignal::new([false; 5]),
+            wrap: RwSignal::new(true),
+            relative: RwSignal::new(false),
+            query: RwSignal::new(String::new()),
+            hits: RwSignal::new(Vec::new()),
+            hits_more: RwSignal::new(false),
+            hit: RwSignal::new(None),
+            searched: StoredValue::new(0),
+            selected: RwSignal::new(None),
+            last_scroll_top: StoredValue::new(0),
+            pin_pending: StoredValue::new(false),
+            dom_lines: StoredValue::new(0),
+            trimmed: RwSignal::new(0),
+            keep_all: RwSignal::new(false),
+            max_dom_lines: StoredValue::new(DEFAULT_MAX_DOM_LINES),
+            reload: RwSignal::new(0),
+            pending_target: StoredValue::new(None),
+            t0: StoredValue::new(None),
+            runs,
+        }
+    }
+
+    /// Forgets everything shown: a new run was selected.
+    pub fn reset(&self, run: Option<u64>) {
+        self.run.set(run);
+        self.sections.set(Vec::new());
+        self.counts.set([0; 5]);
+        self.problems.set(Vec::new());
+        self.feed.set(Feed::Idle);
+        self.shown.set(0);
+        self.total.set(0);
+        self.follow.set(true);
+        self.unseen.set(0);
+        self.hits.set(Vec::new());
+        self.hits_more.set(false);
+        self.hit.set(None);
+        self.searched.set_value(0);
+        self.selected.set(None);
+        self.last_scroll_top.set_value(0);
+        self.dom_lines.set_value(0);
+        self.trimmed.set(0);
+        self.t0.set_value(None);
+    }
+
+    pub fn raw_url(&self) -> String {
+        format!("/api/log.txt?run={}", self.run.get_untracked().unwrap_or(0))
+    }
+
+    /// Adds a page of lines: one chunk per case section they belong to.
+    pub fn append(&self, lines: &[LogLine]) {
+        let Some(first) = lines.first() else { return };
+        let t0 = match self.t0.get_value() {
+            Some(t) => t,
+            None => {
+                self.t0.set_value(Some(first.ts));
+                first.ts
+            }
+        };
+        let raw = self.raw_url();
+        let mut counts = self.counts.get_untracked();
+        let mut problems = Vec::new();
+        for l in lines.iter().filter(|l| !l.is_gap()) {
+            counts[level_index(l.level)] += 1;
+            if l.level >= Level::Error {
+                problems.push(l.seq);
+            }
+        }
+        self.counts.set(counts);
+        if !problems.is_empty() {
+            self.problems.update(|p| p.extend(problems));
+        }
+        let mut start = 0;
+        while start < lines.len() {
+            let case = &lines[start].case;
+            let len = lines[start..].iter().take_while(|l| &l.case == case).count();
+            self.append_group(&lines[start..start + len], t0, &raw);
+            start += len;
+        }
+        if !self.follow.get_untracked() {
+            self.unseen.update(|n| *n += lines.len() as u64);
+        }
+    }
+
+    fn append_group(&self, group: &[LogLine], t0: i64, raw: &str) {
+        let case = group[0].case.clone();
+        // Small chunks: each is its own `content-visibility` box, so only the
+        // few on screen are laid out, however many lines a poll brings.
+        let chunks: Vec<Chunk> = group
+            .chunks(CHUNK_LINES)
+            .map(|c| Chunk {
+                id: c[0].seq,
+                html: Arc::from(chunk_html(c, t0, raw)),
+                last: c[c.len() - 1].seq,
+                lines: c.len(),
+            })
+            .collect();
+        self.dom_lines.update_value(|n| *n += group.len());
+        let last = self
+            .sections
+            .with_untracked(|s| s.last().filter(|s| s.case == case && s.end.get_untracked().is_none()).cloned());
+        let section = match last {
+            Some(s) => s,
+            None => {
+                let s = Section {
+                    id: group[0].seq,
+                    case,
+                    end: RwSignal::new(None),
+                    chunks: RwSignal::new(Vec::new()),
+                    open: RwSignal::new(true),
+                };
+                self.sections.update(|v| v.push(s.clone()));
+                s
+            }
+        };
+        section.chunks.update(|c| c.extend(chunks));
+        if let Some(end) = group.iter().rev().find_map(|l| l.end.clone()) {
+            // Passed cases fold away once finished; failed and errored ones stay open.
+            if end.outcome == "passed" || end.outcome == "skipped" {
+                section.open.set(false);
+            }
+            section.end.set(Some(end));
+        }
+    }
+
+    /// While following, drops the oldest chunks beyond the page's line budget.
+    pub fn trim(&self) {
+        if self.keep_all.get_untracked() || !self.follow.get_untracked() {
+            return;
+        }
+        let max = self.max_dom_lines.get_value();
+        let mut excess = self.dom_lines.get_value().saturating_sub(max);
+        if excess == 0 {
+            return;
+        }
+        let mut trimmed = self.trimmed.get_untracked();
+        for section in self.sections.get_untracked() {
+            if excess == 0 {
+                break;
+            }
+            section.chunks.update(|chunks| {
+                let mut k = 0;
+                while k < chunks.len() && excess > 0 {
+                    excess = excess.saturating_sub(chunks[k].lines);
+                    self.dom_lines.update_value(|n| *n -= chunks[k].lines);
+                    trimmed = trimmed.max(chunks[k].last);
+                    k += 1;
+                }
+                chunks.drain(..k);
+            });
+        }
+        self.trimmed.set(trimmed);
+    }
+
+    /// Starts over from line 1 rendering every line, then shows `target`.
+    pub fn show_everything(&self, target: Option<u64>) {
+        self.keep_all.set(true);
+        self.pending_target.set_value(target);
+        self.reload.update(|r| *r += 1);
+    }
+
+    /// The section holding `seq` (sections are in seq order).
+    pub fn section_of(&self, seq: u64) -> Option<Section> {
+        self.sections.with_untracked(|s| s.iter().rev().find(|x| x.id <= seq).cloned())
+    }
+
+    /// Case durations of the finished cases, for the summary chart.
+    pub fn case_durations(&self) -> Vec<(String, CaseEnd)> {
+        self.sections.with(|s| s.iter().filter_map(|x| Some((x.case.clone()?, x.end.get()?))).collect())
+    }
+}
+
+pub fn level_index(l: Level) -> usize {
+    Level::ALL.iter().position(|x| *x == l).unwrap_or(1)
+}

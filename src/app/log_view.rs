@@ -1,0 +1,232 @@
+//! The live log of one run. Every 500 ms (gloo-timers) the component calls
+//! the `read_log` server function with its cursor and appends the new lines,
+//! one chunk per case section, to a `<pre>`. A full reply means it is behind,
+//! so it asks again at once; a `done` reply ends the polling; a hidden tab
+//! pauses it. Reads never consume anything on the server, so any number of
+//! tabs see the whole log.
+
+#[cfg(feature = "hydrate")]
+use super::log_state::Feed;
+use super::log_state::{LogState, Section};
+use super::log_toolbar::LogToolbar;
+use super::run_summary::RunSummary;
+use crate::model::{ApiError, LogPage};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Lines a reply carries when the client does not say.
+pub const DEFAULT_LIMIT: u32 = 500;
+/// The most lines one reply may carry.
+pub const MAX_LIMIT: u32 = 5_000;
+/// What the page asks for at once: large enough to catch up fast.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const PAGE_LIMIT: u32 = 2_000;
+/// Lines rendered per browser task (a multiple of the chunk size): a reply is
+/// appended in slices with a yield to the browser between them.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const SLICE_LINES: usize = 200;
+
+/// `GET /api/log?run=<id>&after=<seq>&limit=<n>`: the lines of run `id` with
+/// `seq > after` (default 0), at most `limit` (default 500, at most 5,000).
+#[server(prefix = "/api", endpoint = "log", input = GetUrl)]
+pub async fn read_log(run: u64, after: Option<u64>, limit: Option<u32>) -> Result<LogPage, ApiError> {
+    let state = crate::server::state::app_state()?;
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
+    }
+    let after = after.unwrap_or(0);
+    if let Some(page) = state.store.read_known(run, after, limit as usize).await? {
+        return Ok(page);
+    }
+    // No line yet (or no such run): the registry knows which.
+    let info = state.known_run(run).await?;
+    Ok(LogPage { run, lines: vec![], next: after, total: 0, done: info.status.is_finished() })
+}
+
+#[component]
+pub fn LogView(run: Memo<Option<u64>>) -> impl IntoView {
+    let state = expect_context::<LogState>();
+    let generation = StoredValue::new(0u64);
+    let pre = NodeRef::<leptos::html::Pre>::new();
+
+    // A new run starts with the page's line budget; "show all" keeps the run.
+    Effect::new(move |prev: Option<Option<u64>>| {
+        let id = run.get();
+        if prev.is_some_and(|p| p != id) {
+            state.keep_all.set(false);
+        }
+        id
+    });
+    Effect::new(move |_| {
+        let id = run.get();
+        state.reload.track();
+        let target = state.pending_target.get_value();
+        generation.update_value(|g| *g += 1);
+        state.reset(id);
+        if let Some(id) = id {
+            state
+                .max_dom_lines
+                .set_value(super::dom::max_lines_param().unwrap_or(super::log_state::DEFAULT_MAX_DOM_LINES));
+            state.pending_target.set_value(target.or_else(super::dom::hash_target));
+            let mine = generation.get_value();
+            let still_mine = move || generation.try_get_value() == Some(mine);
+            leptos::task::spawn_local(poll(id, still_mine, state, pre));
+        }
+    });
+
+    let classes = move || {
+        let mut c = String::from("log");
+        for (i, hidden) in state.hidden_levels.get().iter().enumerate() {
+            if *hidden {
+                c.push_str(&format!(" hide-{}", crate::model::Level::ALL[i]));
+            }
+        }
+        if !state.wrap.get() {
+            c.push_str(" nowrap");
+        }
+        if state.relative.get() {
+            c.push_str(" rel");
+        }
+        c
+    };
+
+    view! {
+        <div class="log-head">
+            {move || match run.get() {
+                Some(id) => view! { <h2>"Run " <span id="run-id">{id}</span></h2> }.into_any(),
+                None => view! { <h2>"No run selected"</h2> }.into_any(),
+            }}
+            <span id="feed" class=move || format!("feed feed-{}", state.feed.get().as_str().split(' ').next().unwrap_or(""))>
+                {move || state.feed.get().as_str()}
+            </span>
+            <span id="counts" class="counts">{move || format!("{} / {} lines", state.shown.get(), state.total.get())}</span>
+            {move || {
+                let behind = state.total.get().saturating_sub(state.shown.get());
+                (behind > 0).then(|| view! { <span id="behind" class="behind">{format!("{behind} behind")}</span> })
+            }}
+        </div>
+        {move || run.get().map(|_| view! { <RunSummary/> <LogToolbar pre/> })}
+        {move || {
+            let t = state.trimmed.get();
+            (t > 0).then(|| view! {
+                <p id="trimmed" class="trimmed">
+                    {format!("Lines 1–{t} left the page to keep it fast (search, error jumps and permalinks still reach them). ")}
+                    <button id="show-all" on:click=move |_| state.show_everything(None)>"show every line"</button>
+                </p>
+            })
+        }}
+        <div class="log-wrap">
+            <pre id="log" class=classes node_ref=pre tabindex="0" on:scroll=move |_| super::dom::on_scroll(state, pre) on:click=move |ev| super::dom::on_log_click(ev, state)>
+                <For each=move || state.sections.get() key=|s| s.id let:s>
+                    <SectionView section=s/>
+                </For>
+            </pre>
+            {move || {
+                let n = state.unseen.get();
+                (!state.follow.get() && n > 0).then(|| view! {
+                    <button id="new-lines" class="new-lines" on:click=move |_| super::dom::resume_follow(state, pre)>
+                        {format!("{n} new lines ↓")}
+                    </button>
+                })
+            }}
+        </div>
+        {move || run.get().is_none().then(|| view! { <p class="empty">"Pick a suite and press Run, or open a run from the list."</p> })}
+    }
+}
+
+/// A case's lines under a header that folds them (the run's own lines have no header).
+#[component]
+fn SectionView(section: Section) -> impl IntoView {
+    let Section { id, case, end, chunks, open } = section;
+    let head = case.clone().map(|name| {
+        let label = move || match end.get() {
+            Some(e) => format!("{} {name} — {} · {} ms{}", if open.get() { "▾" } else { "▸" }, e.outcome, e.ms, if e.cleanup_ok { "" } else { " · cleanup failed" }),
+            None => format!("{} {name} — running", if open.get() { "▾" } else { "▸" }),
+        };
+        let toggle = move || open.update(|o| *o = !*o);
+        view! {
+            <span class="case-head" role="button" tabindex="0" aria-expanded=move || open.get().to_string() data-label=label.clone() aria-label=label
+                on:click=move |_| toggle()
+                on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle() }>
+            </span>
+        }
+    });
+    view! {
+        <span class="case" data-section=id data-case=case.clone() data-outcome=move || end.get().map(|e| e.outcome)>
+            {head}
+            <span class="case-body" class:collapsed=move || !open.get()>
+                <For each=move || chunks.get() key=|c| c.id let:c>
+                    <span class="chunk" inner_html=c.html.to_string()></span>
+                </For>
+            </span>
+        </span>
+    }
+}
+
+/// Polls `read_log` until the run is done or the view moved to another run.
+#[allow(unused_variables)]
+async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState, pre: NodeRef<leptos::html::Pre>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use futures::StreamExt;
+        let mut ticks = gloo_timers::future::IntervalStream::new(500);
+        let mut cursor = 0u64;
+        let mut backoff = 1u32;
+        loop {
+            if !still_mine() {
+                return;
+            }
+            if super::dom::tab_hidden() {
+                state.feed.set(Feed::Hidden);
+                ticks.next().await;
+                continue;
+            }
+            match read_log(run, Some(cursor), Some(PAGE_LIMIT)).await {
+                Ok(page) => {
+                    if !still_mine() {
+                        return;
+                    }
+                    backoff = 1;
+                    state.feed.set(if page.done { Feed::Done } else { Feed::Live });
+                    state.total.set(page.total);
+                    let full = page.lines.len() as u32 >= PAGE_LIMIT;
+                    if !page.lines.is_empty() {
+                        // One slice per browser task: the page stays responsive
+                        // (no task near 50 ms) however many lines a reply brings.
+                        for (i, slice) in page.lines.chunks(SLICE_LINES).enumerate() {
+                            if i > 0 {
+                                gloo_timers::future::TimeoutFuture::new(0).await;
+                                if !still_mine() {
+                                    return;
+                                }
+                            }
+                            state.append(slice);
+                            state.shown.set(slice[slice.len() - 1].seq);
+                            state.trim();
+                            super::dom::after_append(state, pre);
+                        }
+                        cursor = page.next;
+                        super::log_toolbar::refresh_search(state).await;
+                    }
+                    if page.done {
+                        return;
+                    }
+                    if full {
+                        continue; // behind: catch up without waiting
+                    }
+                }
+                Err(e) => {
+                    leptos::logging::warn!("log poll failed: {e}");
+                    state.feed.set(Feed::Reconnecting);
+                    for _ in 0..backoff {
+                        ticks.next().await;
+                    }
+                    backoff = (backoff * 2).min(16);
+                    continue;
+                }
+            }
+            ticks.next().await;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The selected run at a glance: suite, env, status, a progress bar while it
+//! runs, and for a finished run the outcome counts and a chart of case durations.
+
+use super::log_state::LogState;
+use crate::model::RunStatus;
+use leptos::prelude::*;
+
+#[component]
+pub fn RunSummary() -> impl IntoView {
+    let state = expect_context::<LogState>();
+    let info = move || {
+        let id = state.run.get()?;
+        state.runs.with(|r| r.iter().find(|r| r.id == id).cloned())
+    };
+    view! {
+        <div class="run-summary" id="run-summary">
+            {move || info().map(|r| {
+                let c = r.counts;
+                let secs = r.finished_at.map(|f| (f - r.started_at) as f64 / 1000.0);
+                view! {
+                    <span class="suite-name">{r.suite.clone()}</span>
+                    {r.env.clone().map(|e| view! { <span class="run-env">{format!("env {e}")}</span> })}
+                    <span class=format!("status status-{}", r.status.as_str()) id="run-status">{r.status.as_str()}</span>
+                    {if r.status == RunStatus::Running {
+                        view! {
+                            <progress id="run-progress" max=c.total.max(1) value=c.done() aria-label="cases done"></progress>
+                            <span class="progress-text">{format!("{} / {} cases", c.done(), c.total)}</span>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <span id="outcome-counts" class="outcome-counts">
+                                {format!("{} passed · {} failed · {} error · {} skipped", c.passed, c.failed, c.error, c.skipped)}
+                                {(c.cleanup_failed > 0).then(|| format!(" · {} cleanup failed", c.cleanup_failed))}
+                            </span>
+                            {secs.map(|s| view! { <span class="duration">{format!("{s:.2} s")}</span> })}
+                        }.into_any()
+                    }}
+                }
+            })}
+            <DurationChart/>
+        </div>
+    }
+}
+
+/// One bar per finished case, its length the case's duration.
+#[component]
+fn DurationChart() -> impl IntoView {
+    let state = expect_context::<LogState>();
+    move || {
+        let cases = state.case_durations();
+        if cases.is_empty() {
+            return None;
+        }
+        let max = cases.iter().map(|(_, e)| e.ms).max().unwrap_or(1).max(1) as f64;
+        let rows = cases.len();
+        Some(view! {
+            <svg id="duration-chart" class="duration-chart" role="img" aria-label="case durations" viewBox=format!("0 0 480 {}", rows * 14) width="480" height=rows * 14>
+                {cases.into_iter().enumerate().map(|(i, (name, end))| {
+                    let w = (end.ms as f64 / max * 300.0).max(1.0);
+                    let y = i * 14;
+                    view! {
+                        <g>
+                            <title>{format!("{name}: {} ms, {}", end.ms, end.outcome)}</title>
+                            <rect x="0" y=y + 2 width=w height="10" class=format!("bar bar-{}", end.outcome)></rect>
+                            <text x=w + 4.0 y=y + 11 class="bar-label">{format!("{} ms {name}", end.ms)}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! The suites of the server's suites directory, each with a Run button.
+//! The browser names a file; it never sends SQL or suite text.
+
+use crate::model::{ApiError, RunInfo, SuiteInfo};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// `GET /api/suites`: the suite files the server can run.
+#[server(prefix = "/api", endpoint = "suites", input = GetUrl)]
+pub async fn list_suites() -> Result<Vec<SuiteInfo>, ApiError> {
+    let state = crate::server::state::app_state()?;
+    let dir = state.launcher.suites.clone();
+    tokio::task::spawn_blocking(move || dir.list()).await.map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// `POST /api/run` with `suite=<file>` (and optional `env`, `lang`): starts a
+/// run and returns it; the log follows at `/api/log?run=<id>`.
+#[server(prefix = "/api", endpoint = "run")]
+pub async fn start_run(suite: String, env: Option<String>, lang: Option<String>) -> Result<RunInfo, ApiError> {
+    let state = crate::server::state::app_state()?;
+    let lang = match lang.as_deref().filter(|l| !l.is_empty()) {
+        Some(l) => l.parse().map_err(ApiError::bad_request)?,
+        None => Default::default(),
+    };
+    let opts = crate::engine::RunOptions { env: env.filter(|e| !e.is_empty()), lang, ..Default::default() };
+    let info = state.launcher.start(&suite, opts).await?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::CREATED);
+    }
+    Ok(info)
+}
+
+#[component]
+pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
+    let suites = RwSignal::new(None::<Result<Vec<SuiteInfo>, ApiError>>);
+    let lang = RwSignal::new("zh".to_string());
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move { suites.set(Some(list_suites().await)) });
+    });
+    let navigate = leptos_router::hooks::use_navigate();
+    let run = move |file: String, env: String| {
+        let navigate = navigate.clone();
+        let lang = lang.get_untracked();
+        leptos::task::spawn_local(async move {
+            match start_run(file, Some(env), Some(lang)).await {
+                Ok(info) => {
+                    problem.set(None);
+                    navigate(&format!("/runs/{}", info.id), Default::default());
+                }
+                Err(e) => problem.set(Some(e.error)),
+            }
+        });
+    };
+    view! {
+        <section class="panel suites">
+            <div class="panel-head">
+                <h2>"Suites"</h2>
+                <label class="lang">"log language "
+                    <select id="lang" on:change=move |ev| lang.set(event_target_value(&ev)) prop:value=move || lang.get()>
+                        <option value="zh">"中文 (zh)"</option>
+                        <option value="en">"English"</option>
+                    </select>
+                </label>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
+            {move || match suites.get() {
+                None => view! { <p class="empty">"Loading suites…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="problem">{e.error}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No suite files in the suites directory."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="suite-list">
+                        {list.into_iter().map(|s| view! { <SuiteRow suite=s hydrated run=run.clone()/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SuiteRow(
+    suite: SuiteInfo,
+    hydrated: RwSignal<bool>,
+    run: impl Fn(String, String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let env = RwSignal::new(String::new());
+    let file = suite.file.clone();
+    let runnable = suite.problem.is_none();
+    let envs = suite.envs.clone();
+    view! {
+        <li class="suite" data-file=suite.file.clone()>
+            <div class="suite-title">
+                <strong>{suite.name.clone()}</strong>
+                <span class="file">{suite.file.clone()}</span>
+            </div>
+            {suite.description.clone().map(|d| view! { <p class="desc">{d}</p> })}
+            {suite.problem.clone().map(|p| view! { <pre class="problem">{p}</pre> })}
+            <div class="suite-actions">
+                <span class="cases">{format!("{} cases", suite.cases)}</span>
+                {(!envs.is_empty()).then(|| view! {
+                    <select class="env" on:change=move |ev| env.set(event_target_value(&ev))>
+                        <option value="">"default env"</option>
+                        {envs.iter().map(|e| view! { <option value=e.clone()>{e.clone()}</option> }).collect_view()}
+                    </select>
+                })}
+                <button class="run" disabled=move || !hydrated.get() || !runnable on:click=move |_| run(file.clone(), env.get_untracked())>"Run"</button>
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,47 @@
+//! The JUnit XML report (quick-junit): one `<testsuite>` per suite file, one
+//! `<testcase>` per case. failed → `<failure>`, error → `<error>`, skipped →
+//! `<skipped>`; cleanup problems as a `cleanup` property plus `<system-err>`.
+
+use crate::engine::{CaseOutcome, RunReport};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+use std::time::Duration;
+
+pub fn render(reports: &[RunReport]) -> Result<String, String> {
+    let mut report = Report::new("livesmoke");
+    let mut total = Duration::ZERO;
+    for r in reports {
+        let mut suite = TestSuite::new(r.suite.as_str());
+        suite.set_time(Duration::from_millis(r.duration_ms as u64));
+        total += Duration::from_millis(r.duration_ms as u64);
+        for c in &r.cases {
+            let reason = c.reason.clone().unwrap_or_default();
+            let status = match c.outcome {
+                CaseOutcome::Passed => TestCaseStatus::success(),
+                CaseOutcome::Failed | CaseOutcome::Error => {
+                    let kind =
+                        if c.outcome == CaseOutcome::Failed { NonSuccessKind::Failure } else { NonSuccessKind::Error };
+                    let mut s = TestCaseStatus::non_success(kind);
+                    s.set_message(reason.as_str());
+                    s.set_type(if reason.starts_with("preflight") { "preflight" } else { c.outcome.as_str() });
+                    s
+                }
+                CaseOutcome::Skipped => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(reason.as_str());
+                    s
+                }
+            };
+            let mut case = TestCase::new(c.name.as_str(), status);
+            case.set_classname(r.suite.as_str());
+            case.set_time(Duration::from_millis(c.duration_ms as u64));
+            case.add_property(Property::new("cleanup", if c.cleanup_ok { "ok" } else { "failed" }));
+            if !c.cleanup_ok {
+                case.set_system_err(format!("cleanup failed:\n{}", c.cleanup_errors.join("\n")));
+            }
+            suite.add_test_case(case);
+        }
+        report.add_test_suite(suite);
+    }
+    report.set_time(total);
+    report.to_string().map_err(|e| e.to_string())
+}

@@ -1,0 +1,85 @@
+//! The command line. `serve` runs the web app; `run` and `check` use the same
+//! suite loader, engine and log pipeline, for CI.
+//!
+//! Exit codes: 0 all passed; 1 usage; 2 invalid suite files; 3 any error;
+//! 4 assertion failures only; 5 all passed but some cleanup failed.
+
+/// `check`: validate suites and print the plan.
+pub mod check_cmd;
+/// The JUnit XML report of `run --junit`.
+pub mod junit_report;
+/// Writing report files whole or not at all.
+pub mod report_file;
+/// `run`: execute suites, print the log, write reports, exit with the outcome.
+pub mod run_cmd;
+/// `serve`: the web app.
+pub mod serve_cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "livesmoke",
+    version,
+    about = "Smoke suites with a live log: seed the DB, call the API, check, clean up"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app (the default).
+    Serve(ServeArgs),
+    /// Run suite files and exit with their outcome.
+    Run(run_cmd::RunArgs),
+    /// Validate suite files and print what they would do.
+    Check(check_cmd::CheckArgs),
+}
+
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Data directory: run history, logs, SQLite targets.
+    #[arg(long, env = "LIVESMOKE_DATA", default_value = "data")]
+    pub data: PathBuf,
+    /// Suites directory the page lists.
+    #[arg(long, env = "LIVESMOKE_SUITES", default_value = "suites")]
+    pub suites: PathBuf,
+    /// Listen address (default: Leptos.toml's site-addr, or LEPTOS_SITE_ADDR).
+    #[arg(long)]
+    pub addr: Option<std::net::SocketAddr>,
+    /// Also serve the benchmark-only endpoints (`POST /api/bench/produce?n=N[&rate=R][&msg=TEXT]`).
+    #[arg(long, env = "LIVESMOKE_BENCH", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    pub bench: bool,
+}
+
+pub async fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        None => serve_cmd::serve(ServeArgs::parse_defaults()).await,
+        Some(Command::Serve(args)) => serve_cmd::serve(args).await,
+        Some(Command::Run(args)) => run_cmd::run(args).await,
+        Some(Command::Check(args)) => check_cmd::check(args).await,
+    }
+}
+
+impl ServeArgs {
+    /// `serve`'s defaults (with its environment variables) when no subcommand is given.
+    fn parse_defaults() -> ServeArgs {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::parse_from(["livesmoke"]).serve
+    }
+}

@@ -1,0 +1,302 @@
+//! One connection pool per database target, opened once per run and reused
+//! by every step (sqlx caches each connection's prepared statements). Pools
+//! skip sqlx's ping on every acquire: preflight already proved the target,
+//! and the ping doubled the round trips of a commit-per-statement setup.
+//!
+//! A statement with `params` is prepared and bound by the driver; one without
+//! goes as plain text (so DDL and multi-statement scripts work everywhere).
+//! PostgreSQL gets `?` rewritten to `$1…$n`.
+
+use crate::suite::model::DbKind;
+use crate::suite::targets::{Connect, ResolvedTarget};
+use futures::TryStreamExt;
+use serde_json::{Map, Value};
+use sqlx::{Column, Either, Row};
+use std::time::Duration;
+
+/// A bound value. Strings were rendered from `{{vars}}` before binding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlParam {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Bool(bool),
+}
+
+impl std::fmt::Display for SqlParam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlParam::Null => f.write_str("NULL"),
+            SqlParam::Int(i) => write!(f, "{i}"),
+            SqlParam::Float(x) => write!(f, "{x}"),
+            SqlParam::Text(s) => write!(f, "{s:?}"),
+            SqlParam::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// What a statement did: rows affected, rows returned (as JSON objects), and
+/// the id of an inserted row where the driver reports one.
+#[derive(Debug, Clone, Default)]
+pub struct SqlResult {
+    pub affected: u64,
+    pub rows: Vec<Map<String, Value>>,
+    pub insert_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum DbPool {
+    Sqlite(sqlx::SqlitePool),
+    MySql(sqlx::MySqlPool),
+    Postgres(sqlx::PgPool),
+}
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl DbPool {
+    pub async fn connect(target: &ResolvedTarget) -> Result<DbPool, sqlx::Error> {
+        let max = target.max_connections;
+        Ok(match (&target.connect, target.kind) {
+            (Connect::SqliteFile(path), _) => {
+                if let Some(dir) = path.parent() {
+                    tokio::fs::create_dir_all(dir).await.map_err(sqlx::Error::Io)?;
+                }
+                let opts = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .busy_timeout(Duration::from_secs(5));
+                DbPool::Sqlite(
+                    sqlx::sqlite::SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(CONNECT_TIMEOUT)
+                        .connect_with(opts)
+                        .await?,
+                )
+            }
+            (Connect::SqliteMemory, _) => {
+                let opts = sqlx::sqlite::SqliteConnectOptions::new().in_memory(true);
+                DbPool::Sqlite(
+                    sqlx::sqlite::SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .connect_with(opts)
+                        .await?,
+                )
+            }
+            (Connect::Url(url), DbKind::Postgres) => DbPool::Postgres(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .test_before_acquire(false)
+                    .connect(url.as_str())
+                    .await?,
+            ),
+            (Connect::Url(url), _) => DbPool::MySql(
+                sqlx::mysql::MySqlPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .test_before_acquire(false)
+                    .connect(url.as_str())
+                    .await?,
+            ),
+        })
+    }
+
+    /// The preflight query: one round trip proving the target answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        self.execute("SELECT 1", &[]).await.map(|_| ())
+    }
+
+    pub async fn execute(&self, sql: &str, params: &[SqlParam]) -> Result<SqlResult, sqlx::Error> {
+        match self {
+            DbPool::Sqlite(pool) => {
+                run!(pool, sql, params, |r: &sqlx::sqlite::SqliteQueryResult| Some(r.last_insert_rowid()), sqlx::sqlite::SqliteRow, [i64, f64, String, bool, Vec<u8>])
+            }
+            DbPool::MySql(pool) => run!(
+                pool,
+                sql,
+                params,
+                |r: &sqlx::mysql::MySqlQueryResult| (r.last_insert_id() > 0).then_some(r.last_insert_id() as i64),
+                sqlx::mysql::MySqlRow,
+                [i64, u64, f64, f32, String, bool, chrono::NaiveDateTime, chrono::NaiveDate, chrono::DateTime<chrono::Utc>, serde_json::Value, Vec<u8>]
+            ),
+            DbPool::Postgres(pool) => {
+                let sql = if params.is_empty() { sql.to_string() } else { pg_placeholders(sql) };
+                run!(
+                    pool,
+                    &sql,
+                    params,
+                    |_: &sqlx::postgres::PgQueryResult| None,
+                    sqlx::postgres::PgRow,
+                    [i64, i32, i16, f64, f32, String, bool, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>, chrono::NaiveDate, serde_json::Value, Vec<u8>]
+                )
+            }
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            DbPool::Sqlite(p) => p.close().await,
+            DbPool::MySql(p) => p.close().await,
+            DbPool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Runs one statement on a pool of any driver; `$types` are tried in order
+/// to turn each column into JSON.
+macro_rules! run {
+    ($pool:expr, $sql:expr, $params:expr, $insert_id:expr, $row:ty, [$($ty:ty),*]) => {{
+        let mut out = SqlResult::default();
+        let mut handle = |item: Either<_, $row>| match item {
+            Either::Left(r) => {
+                out.affected += query_result_rows(&r);
+                if let Some(id) = $insert_id(&r) { out.insert_id = Some(id); }
+            }
+            Either::Right(row) => out.rows.push(row_json!(row, [$($ty),*])),
+        };
+        if $params.is_empty() {
+            #[allow(deprecated)]
+            let mut stream = sqlx::raw_sql($sql).fetch_many($pool);
+            while let Some(item) = stream.try_next().await? { handle(item); }
+        } else {
+            let mut q = sqlx::query($sql);
+            for p in $params {
+                q = match p {
+                    SqlParam::Null => q.bind(None::<String>),
+                    SqlParam::Int(i) => q.bind(*i),
+                    SqlParam::Float(f) => q.bind(*f),
+                    SqlParam::Text(s) => q.bind(s.clone()),
+                    SqlParam::Bool(b) => q.bind(*b),
+                };
+            }
+            #[allow(deprecated)]
+            let mut stream = q.fetch_many($pool);
+            while let Some(item) = stream.try_next().await? { handle(item); }
+        }
+        Ok(out)
+    }};
+}
+use run;
+
+/// One row as a JSON object, each column decoded by the first type that fits.
+macro_rules! row_json {
+    ($row:expr, [$($ty:ty),*]) => {{
+        let row = &$row;
+        let mut obj = Map::new();
+        for (i, col) in row.columns().iter().enumerate() {
+            let mut value = Value::Null;
+            'found: {
+                $(
+                    if let Ok(v) = row.try_get::<Option<$ty>, _>(i) {
+                        value = v.map(to_json).unwrap_or(Value::Null);
+                        break 'found;
+                    }
+                )*
+            }
+            obj.insert(col.name().to_string(), value);
+        }
+        obj
+    }};
+}
+use row_json;
+
+trait RowsAffected {
+    fn rows(&self) -> u64;
+}
+impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+impl RowsAffected for sqlx::mysql::MySqlQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+impl RowsAffected for sqlx::postgres::PgQueryResult {
+    fn rows(&self) -> u64 {
+        self.rows_affected()
+    }
+}
+fn query_result_rows(r: &impl RowsAffected) -> u64 {
+    r.rows()
+}
+
+/// Column values as JSON.
+trait ToJson {
+    fn json(self) -> Value;
+}
+fn to_json(v: impl ToJson) -> Value {
+    v.json()
+}
+macro_rules! to_json_via_serde {
+    ($($ty:ty),*) => { $(impl ToJson for $ty { fn json(self) -> Value { serde_json::to_value(self).unwrap_or(Value::Null) } })* };
+}
+to_json_via_serde!(
+    i64,
+    u64,
+    i32,
+    i16,
+    f64,
+    f32,
+    String,
+    bool,
+    chrono::NaiveDateTime,
+    chrono::NaiveDate,
+    chrono::DateTime<chrono::Utc>
+);
+impl ToJson for Value {
+    fn json(self) -> Value {
+        self
+    }
+}
+impl ToJson for Vec<u8> {
+    fn json(self) -> Value {
+        Value::String(String::from_utf8_lossy(&self).into_owned())
+    }
+}
+
+/// `?` → `$1`, `$2`, … outside quotes; `??` → a literal `?` (PostgreSQL's JSON operators).
+pub fn pg_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '?') if chars.peek() == Some(&'?') => {
+                chars.next();
+                out.push('?');
+            }
+            (None, '?') => {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_placeholders;
+
+    #[test]
+    fn rewrites_placeholders_outside_quotes_only() {
+        assert_eq!(pg_placeholders("SELECT ? , '?', \"a?\" WHERE x = ?"), "SELECT $1 , '?', \"a?\" WHERE x = $2");
+        assert_eq!(pg_placeholders("SELECT j ?? 'k' FROM t WHERE id = ?"), "SELECT j ? 'k' FROM t WHERE id = $1");
+    }
+}

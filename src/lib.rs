@@ -1,0 +1,39 @@
+//! livesmoke: smoke suites (seed the database, call the API, check, clean up)
+//! with a live log in the browser, and exit codes plus JUnit in CI.
+//!
+//! Follow one log line: `engine::runner` calls `logging::Logger::info` →
+//! `logging::log_queue` → `logging::log_writer` numbers it → `logging::log_store`
+//! keeps it → `app::log_view::read_log` serves it → the `<pre>` in `app::log_view`.
+#![recursion_limit = "256"]
+
+/// The page and the server functions it calls.
+pub mod app;
+/// Types shared by the server and the wasm client (the wire format).
+pub mod model;
+
+/// The command line: `serve`, `run`, `check`.
+#[cfg(feature = "ssr")]
+pub mod cli;
+/// Running suites: SQL steps, outcomes, the zh/en message catalog.
+#[cfg(feature = "ssr")]
+pub mod engine;
+/// The log pipeline: producer API, async queue, writer thread, store.
+#[cfg(feature = "ssr")]
+pub mod logging;
+/// Run history and starting runs.
+#[cfg(feature = "ssr")]
+pub mod runs;
+/// The axum server around the app.
+#[cfg(feature = "ssr")]
+pub mod server;
+/// Suite files: model, loader, validation errors with positions.
+#[cfg(feature = "ssr")]
+pub mod suite;
+
+/// The wasm entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,300 @@
+//! Every run's log, readable by cursor by any number of readers at once.
+//!
+//! The newest `ring_cap` lines of a run stay in memory for live reads; every
+//! line is also in the run's file ([`super::log_file`]), which serves older
+//! reads and survives restarts. Reads never remove anything (the seed's drain
+//! did, so two tabs each got half the log). Lines that could be neither kept
+//! in memory nor written to disk come back as one gap line with their count.
+
+use super::log_file::{self, LogFileWriter};
+use crate::model::{LogLine, LogPage, SearchPage};
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// Default number of lines per run kept in memory.
+pub const DEFAULT_RING_CAP: usize = 10_000;
+/// Finished runs whose tails stay in memory; older ones are re-read from disk.
+const FINISHED_IN_MEMORY: usize = 32;
+
+/// Per-run state shared by the writer and the readers.
+#[derive(Debug, Default)]
+struct RunState {
+    ring: VecDeque<LogLine>,
+    last_seq: u64,
+    /// Every seq up to this one is in the file.
+    persisted: u64,
+    index: Vec<u64>,
+    done: bool,
+}
+
+#[derive(Debug)]
+pub struct RunLog {
+    path: PathBuf,
+    state: Mutex<RunState>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("unknown run {0}")]
+    UnknownRun(u64),
+    #[error("reading the log of run {run}: {source}")]
+    Io { run: u64, source: std::io::Error },
+}
+
+pub struct LogStore {
+    dir: PathBuf,
+    ring_cap: usize,
+    runs: Mutex<HashMap<u64, Arc<RunLog>>>,
+    finished: Mutex<VecDeque<u64>>,
+}
+
+/// What a read needs from disk, decided under the lock and done after it.
+struct DiskRead {
+    offset: u64,
+    upto: u64,
+    gap: Option<(u64, u64)>,
+}
+
+impl RunLog {
+    /// The highest seq this run has written.
+    pub(crate) fn last_seq(&self) -> u64 {
+        self.state.lock().unwrap().last_seq
+    }
+}
+
+impl LogStore {
+    pub fn new(dir: impl Into<PathBuf>, ring_cap: usize) -> std::io::Result<Self> {
+        let dir = dir.into();
+        std::fs::create_dir_all(&dir)?;
+        Ok(LogStore {
+            dir,
+            ring_cap: ring_cap.max(1),
+            runs: Mutex::new(HashMap::new()),
+            finished: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    pub fn path_of(&self, run: u64) -> PathBuf {
+        log_file::log_path(&self.dir, run)
+    }
+
+    /// Makes a new run known (its log is empty until its first line).
+    pub fn create(&self, run: u64) -> Arc<RunLog> {
+        let log = Arc::new(RunLog { path: self.path_of(run), state: Mutex::new(RunState::default()) });
+        self.runs.lock().unwrap().insert(run, log.clone());
+        log
+    }
+
+    fn in_memory(&self, run: u64) -> Option<Arc<RunLog>> {
+        self.runs.lock().unwrap().get(&run).cloned()
+    }
+
+    /// The run's log, loaded from its file when it is not in memory (finished
+    /// before a restart, or evicted). `None` when the run never wrote a line.
+    async fn get(&self, run: u64) -> Result<Option<Arc<RunLog>>, ReadError> {
+        if let Some(log) = self.in_memory(run) {
+            return Ok(Some(log));
+        }
+        let path = self.path_of(run);
+        let scan_path = path.clone();
+        let scanned = tokio::task::spawn_blocking(move || {
+            if !scan_path.exists() {
+                return Ok(None);
+            }
+            log_file::scan(&scan_path).map(Some)
+        })
+        .await
+        .expect("log scan task panicked")
+        .map_err(|source| ReadError::Io { run, source })?;
+        let Some((index, last)) = scanned else {
+            return Ok(None);
+        };
+        let state = RunState { ring: VecDeque::new(), last_seq: last, persisted: last, index, done: true };
+        let log = Arc::new(RunLog { path, state: Mutex::new(state) });
+        self.runs.lock().unwrap().entry(run).or_insert(log.clone());
+        self.note_finished(run);
+        Ok(Some(log))
+    }
+
+    /// Lines after `after`, at most `limit`. `finished` says whether the run is
+    /// over according to the registry (for runs that never wrote a line).
+    pub async fn read(&self, run: u64, after: u64, limit: usize, finished: bool) -> Result<LogPage, ReadError> {
+        Ok(self.read_known(run, after, limit).await?.unwrap_or(LogPage {
+            run,
+            lines: vec![],
+            next: after,
+            total: 0,
+            done: finished,
+        }))
+    }
+
+    /// Like [`read`](Self::read), but `None` when the store has no log for the
+    /// run (never wrote a line, or unknown): the caller asks the registry then.
+    /// This is the hot path of `GET /api/log`: no database query per read.
+    pub async fn read_known(&self, run: u64, after: u64, limit: usize) -> Result<Option<LogPage>, ReadError> {
+        let limit = limit.max(1);
+        let Some(log) = self.get(run).await? else { return Ok(None) };
+        let (mut lines, disk, total, done) = {
+            let st = log.state.lock().unwrap();
+            let total = st.last_seq;
+            let ring_first = st.ring.front().map_or(total + 1, |l| l.seq + 1 - l.dropped.max(1));
+            let mut lines = Vec::new();
+            let mut disk = None;
+            if after < total {
+                if after + 1 >= ring_first {
+                    lines.extend(ring_after(&st.ring, after, limit));
+                } else if after < st.persisted {
+                    disk = Some(DiskRead {
+                        offset: log_file::start_offset(&st.index, after),
+                        upto: st.persisted.min(ring_first - 1),
+                        gap: None,
+                    });
+                    if st.persisted + 1 < ring_first {
+                        disk.as_mut().unwrap().gap = Some((ring_first - 1, ring_first - 1 - st.persisted));
+                    }
+                } else {
+                    // Neither in memory nor on disk: the writer could not persist them.
+                    let last_missing = ring_first - 1;
+                    lines.push(LogLine::gap(last_missing, last_missing - after, now_ms()));
+                }
+            }
+            (lines, disk, total, st.done)
+        };
+        if let Some(d) = disk {
+            let path = log.path.clone();
+            let mut from_disk = tokio::task::spawn_blocking(move || {
+                log_file::read_range(&path, d.offset, after, d.upto, limit).map(|l| (l, d))
+            })
+            .await
+            .expect("log read task panicked")
+            .map_err(|source| ReadError::Io { run, source })?;
+            let (ref mut disk_lines, ref d) = from_disk;
+            if disk_lines.len() < limit {
+                if let Some((last_missing, count)) = d.gap {
+                    disk_lines.push(LogLine::gap(last_missing, count, now_ms()));
+                }
+            }
+            lines = from_disk.0;
+        }
+        let next = lines.last().map_or(after.min(total), |l| l.seq);
+        Ok(Some(LogPage { run, lines, next, total, done: done && next >= total }))
+    }
+
+    /// Writer side: appends numbered lines of one run (already written to its
+    /// file up to `persisted`), evicting the oldest beyond the ring's capacity.
+    pub(crate) fn commit(&self, run: &RunLog, lines: Vec<LogLine>, persisted: u64, index: &[u64]) {
+        let mut st = run.state.lock().unwrap();
+        if let Some(last) = lines.last() {
+            st.last_seq = last.seq;
+        }
+        st.persisted = persisted;
+        let have = st.index.len();
+        if have < index.len() {
+            st.index.extend_from_slice(&index[have..]);
+        }
+        st.ring.extend(lines);
+        let excess = st.ring.len().saturating_sub(self.ring_cap);
+        if excess > 0 {
+            if st.persisted >= st.ring[excess - 1].seq {
+                st.ring.drain(..excess);
+            } else {
+                // Lines not on disk leave memory: keep one gap line in their place.
+                let evicted: Vec<LogLine> = st.ring.drain(..excess).collect();
+                let last = evicted.last().unwrap().seq;
+                let first_lost = evicted.iter().find(|l| l.seq > st.persisted).unwrap();
+                let first_lost_seq = first_lost.seq + 1 - first_lost.dropped.max(1);
+                let lost_from = first_lost_seq.max(st.persisted + 1);
+                st.ring.push_front(LogLine::gap(last, last + 1 - lost_from, now_ms()));
+            }
+        }
+    }
+
+    /// Lines after `after` whose `[LEVEL]: message` contains `query`
+    /// (case-insensitive), over the whole stored log, at most `max` seqs.
+    pub async fn search(&self, run: u64, query: &str, after: u64, max: usize) -> Result<SearchPage, ReadError> {
+        let needle = query.to_lowercase();
+        let mut seqs = Vec::new();
+        let mut cursor = after;
+        loop {
+            let page = self.read(run, cursor, 5_000, false).await?;
+            if page.lines.is_empty() {
+                return Ok(SearchPage { run, seqs, next: cursor, more: false });
+            }
+            for line in &page.lines {
+                if !line.is_gap()
+                    && (line.msg.to_lowercase().contains(&needle)
+                        || line.level.as_str().to_lowercase().contains(&needle))
+                {
+                    seqs.push(line.seq);
+                    if seqs.len() >= max {
+                        return Ok(SearchPage { run, seqs, next: line.seq, more: true });
+                    }
+                }
+            }
+            cursor = page.next;
+        }
+    }
+
+    /// How many lines of a run are held in memory (bounded by the ring's capacity).
+    pub fn memory_lines(&self, run: u64) -> usize {
+        self.in_memory(run).map_or(0, |l| l.state.lock().unwrap().ring.len())
+    }
+
+    pub(crate) fn finish(&self, run: u64) {
+        if let Some(log) = self.in_memory(run) {
+            log.state.lock().unwrap().done = true;
+        }
+        self.note_finished(run);
+    }
+
+    pub(crate) fn get_for_write(&self, run: u64) -> Arc<RunLog> {
+        self.in_memory(run).unwrap_or_else(|| self.create(run))
+    }
+
+    fn note_finished(&self, run: u64) {
+        let mut finished = self.finished.lock().unwrap();
+        if !finished.contains(&run) {
+            finished.push_back(run);
+        }
+        while finished.len() > FINISHED_IN_MEMORY {
+            if let Some(old) = finished.pop_front() {
+                self.runs.lock().unwrap().remove(&old);
+            }
+        }
+    }
+
+    pub(crate) fn open_file(&self, run: u64) -> std::io::Result<LogFileWriter> {
+        LogFileWriter::open(&self.path_of(run))
+    }
+}
+
+/// The ring's lines after `after`. The ring holds consecutive seqs, except
+/// that its first entry may be a gap line standing for several; a cursor
+/// inside that gap gets the rest of it.
+fn ring_after(ring: &VecDeque<LogLine>, after: u64, limit: usize) -> Vec<LogLine> {
+    let Some(front) = ring.front() else {
+        return vec![];
+    };
+    let (idx, trimmed) = if front.is_gap() {
+        if after < front.seq {
+            let start = front.seq + 1 - front.dropped;
+            let mut g = front.clone();
+            if after >= start {
+                g = LogLine::gap(front.seq, front.seq - after, front.ts);
+            }
+            (1, Some(g))
+        } else {
+            ((after - front.seq + 1) as usize, None)
+        }
+    } else {
+        ((after + 1 - front.seq) as usize, None)
+    };
+    let mut out: Vec<LogLine> = trimmed.into_iter().collect();
+    out.extend(ring.iter().skip(idx).take(limit - out.len()).cloned());
+    out
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

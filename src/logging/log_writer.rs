@@ -1,0 +1,131 @@
+//! The one consumer of the log queue. It runs on its own OS thread because it
+//! does blocking file I/O; producers and readers on the async runtime never wait
+//! for the disk. It drains the queue in batches, numbers each run's lines
+//! 1, 2, 3, …, appends them to the run's file, flushes once per batch, and only
+//! then publishes them to the store, so a line that leaves memory is on disk.
+
+use super::log_file::LogFileWriter;
+use super::log_queue::{LineEvent, LogEvent};
+use super::log_store::{LogStore, RunLog};
+use crate::model::LogLine;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Events taken from the queue at once.
+const BATCH: usize = 4096;
+
+/// Starts the writer thread. It ends when every [`super::LogQueue`] is dropped.
+pub fn spawn(store: Arc<LogStore>, rx: mpsc::Receiver<LogEvent>) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("log-writer".into())
+        .spawn(move || drain(store, rx))
+        .expect("cannot start the log writer thread")
+}
+
+/// A run the writer is appending to.
+struct OpenRun {
+    log: Arc<RunLog>,
+    file: Option<LogFileWriter>,
+    next_seq: u64,
+    appended: u64,
+    persisted: u64,
+    index: Vec<u64>,
+    pending: Vec<LogLine>,
+}
+
+impl OpenRun {
+    fn open(store: &LogStore, run: u64) -> Self {
+        let file = match store.open_file(run) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::error!(run, error = %e, "cannot open the run's log file; its lines stay in memory only");
+                None
+            }
+        };
+        let log = store.get_for_write(run);
+        let last = log.last_seq();
+        OpenRun {
+            log,
+            file,
+            next_seq: last + 1,
+            appended: last,
+            persisted: last,
+            index: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, e: LineEvent) {
+        let line = LogLine {
+            seq: self.next_seq,
+            ts: e.ts,
+            level: e.level,
+            msg: e.msg,
+            case: e.case.map(|c| c.to_string()),
+            phase: e.phase,
+            step: e.step,
+            end: e.end,
+            dropped: 0,
+        };
+        self.next_seq += 1;
+        if let Some(file) = &mut self.file {
+            match file.append(&line, &mut self.index) {
+                Ok(()) => self.appended = line.seq,
+                Err(err) => self.disk_failed(e.run, err),
+            }
+        }
+        self.pending.push(line);
+    }
+
+    fn disk_failed(&mut self, run: u64, err: std::io::Error) {
+        tracing::error!(run, error = %err, "writing the run's log file failed; newer lines stay in memory only");
+        self.file = None;
+    }
+
+    fn commit(&mut self, store: &LogStore, run: u64) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if let Some(file) = &mut self.file {
+            match file.flush() {
+                Ok(()) => self.persisted = self.appended,
+                Err(err) => self.disk_failed(run, err),
+            }
+        }
+        store.commit(&self.log, std::mem::take(&mut self.pending), self.persisted, &self.index);
+    }
+}
+
+fn drain(store: Arc<LogStore>, mut rx: mpsc::Receiver<LogEvent>) {
+    let mut open: HashMap<u64, OpenRun> = HashMap::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.blocking_recv_many(&mut batch, BATCH) > 0 {
+        for event in batch.drain(..) {
+            match event {
+                LogEvent::Line(e) => {
+                    let run = e.run;
+                    open.entry(run).or_insert_with(|| OpenRun::open(&store, run)).push(e);
+                }
+                LogEvent::Finish { run } => {
+                    if let Some(mut r) = open.remove(&run) {
+                        r.commit(&store, run);
+                    }
+                    store.finish(run);
+                }
+                LogEvent::Flush(done) => {
+                    commit_all(&store, &mut open);
+                    let _ = done.send(());
+                }
+            }
+        }
+        commit_all(&store, &mut open);
+    }
+    commit_all(&store, &mut open);
+}
+
+fn commit_all(store: &LogStore, open: &mut HashMap<u64, OpenRun>) {
+    for (run, r) in open.iter_mut() {
+        r.commit(store, *run);
+    }
+}

@@ -1,0 +1,23 @@
+//! The log pipeline, in the order a line travels:
+//! [`logger`] (producer API) → [`log_queue`] (bounded async queue) →
+//! [`log_writer`] (one thread that numbers and stores lines) → [`log_store`]
+//! (newest lines in memory, every line in [`log_file`] on disk) → the
+//! `read_log` server function in `app::log_view`.
+
+/// The append-only JSONL file of one run, with a sparse seq → offset index.
+pub mod log_file;
+/// The bounded queue between producers and the writer, and the events it carries.
+pub mod log_queue;
+/// Per-run logs: a bounded in-memory tail for live reads, disk for the rest; cursor reads.
+pub mod log_store;
+/// The single writer thread: numbers lines per run and appends them to the store.
+pub mod log_writer;
+/// The producer's API: `debug / info / warning / error / critical`, like the seed's `RealTimeLogging`.
+pub mod logger;
+/// Replaces secret values by `***` before a line enters the queue.
+pub mod redactor;
+
+pub use log_queue::LogQueue;
+pub use log_store::LogStore;
+pub use logger::Logger;
+pub use redactor::Redactor;

@@ -1,0 +1,21 @@
+//! Types shared by the server and the wasm client: what travels over the wire.
+//!
+//! Everything here compiles for both targets, so the client decodes exactly what
+//! the server encodes. Server-only logic lives under `ssr`-gated modules.
+
+/// The error every server function returns, with its HTTP status.
+pub mod api_error;
+/// Severity of a log line (the seed's five levels).
+pub mod level;
+/// One numbered log line, and the page of lines a cursor read returns.
+pub mod log_line;
+/// A run's identity, status and outcome counts, as listed on the page.
+pub mod run_info;
+/// A suite file as the page lists it.
+pub mod suite_info;
+
+pub use api_error::ApiError;
+pub use level::Level;
+pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
+pub use run_info::{CaseCounts, RunInfo, RunStatus};
+pub use suite_info::SuiteInfo;

@@ -1,0 +1,80 @@
+//! Benchmark-only endpoints, mounted only with `serve --bench` (like the
+//! seed peer's `/bench/produce`), so the benchmark can drive the real
+//! producer → queue → writer → store path inside the server process.
+
+use super::state::AppState;
+use crate::logging::{Logger, Redactor};
+use crate::model::{CaseCounts, RunStatus};
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+use std::time::Instant;
+
+#[derive(Deserialize)]
+pub struct Produce {
+    n: u64,
+    /// Wait until every line is in the store before answering (default true).
+    wait: Option<bool>,
+    /// Lines per second: produce in the background at this pace and answer at once.
+    rate: Option<u64>,
+    /// Text of each line before its number (default `bench line`).
+    msg: Option<String>,
+    /// Make the run's log file unwritable first (a directory takes its place),
+    /// so lines beyond the in-memory tail are lost: the real gap path, on demand.
+    unwritable: Option<bool>,
+}
+
+/// `POST /api/bench/produce?n=N`: a new run whose N lines are
+/// `bench line <i>` at INFO, logged as fast as the logger accepts them.
+pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) -> Json<serde_json::Value> {
+    let n = q.n.min(100_000_000);
+    let info = match state.registry.create("bench", None, 0).await {
+        Ok(i) => i,
+        Err(e) => return Json(serde_json::json!({ "error": e.to_string() })),
+    };
+    state.store.create(info.id);
+    if q.unwritable == Some(true) {
+        let _ = std::fs::create_dir_all(state.store.path_of(info.id));
+    }
+    let logger = Logger::new(state.launcher.queue.clone(), info.id, Redactor::default());
+    let prefix = q.msg.unwrap_or_else(|| "bench line".into());
+    if let Some(rate) = q.rate.filter(|r| *r > 0) {
+        tokio::spawn(paced(state.clone(), logger, info.id, n, rate, prefix));
+        return Json(serde_json::json!({ "run": info.id, "n": n, "rate": rate }));
+    }
+    let started = Instant::now();
+    for i in 0..n {
+        logger.info(format!("{prefix} {i}")).await;
+    }
+    let put = started.elapsed().as_secs_f64();
+    logger.finish().await;
+    if q.wait.unwrap_or(true) {
+        let _ = state.launcher.queue.flush().await;
+    }
+    let stored = started.elapsed().as_secs_f64();
+    let _ = state.registry.finish(info.id, RunStatus::Passed, CaseCounts::default()).await;
+    Json(serde_json::json!({
+        "run": info.id,
+        "n": n,
+        "put_s": put,
+        "stored_s": stored,
+        "lines_per_s": if stored > 0.0 { n as f64 / stored } else { 0.0 },
+    }))
+}
+
+/// `n` lines at `rate` per second, in 10 ms batches, then the run is finished.
+async fn paced(state: AppState, logger: Logger, run: u64, n: u64, rate: u64, prefix: String) {
+    let started = Instant::now();
+    let mut sent = 0u64;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(10));
+    while sent < n {
+        tick.tick().await;
+        let due = ((started.elapsed().as_secs_f64() * rate as f64) as u64).min(n);
+        while sent < due {
+            logger.info(format!("{prefix} {sent}")).await;
+            sent += 1;
+        }
+    }
+    logger.finish().await;
+    let _ = state.registry.finish(run, RunStatus::Passed, CaseCounts::default()).await;
+}

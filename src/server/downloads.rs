@@ -1,0 +1,70 @@
+use super::state::AppState;
+use crate::model::{ApiError, LogLine};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct RunQuery {
+    run: Option<String>,
+}
+
+/// `GET /api/log.txt?run=<id>`: the whole log in the seed's text format.
+pub async fn log_txt(state: State<AppState>, q: Query<RunQuery>) -> Response {
+    download(state, q, "log", "text/plain; charset=utf-8", |l| format!("{}\n", l.seed_format())).await
+}
+
+/// `GET /api/log.jsonl?run=<id>`: the whole log, one JSON line per log line (the JSONL report).
+pub async fn log_jsonl(state: State<AppState>, q: Query<RunQuery>) -> Response {
+    download(state, q, "jsonl", "application/x-ndjson", |l| {
+        format!("{}\n", serde_json::to_string(l).unwrap_or_default())
+    })
+    .await
+}
+
+async fn download(
+    State(state): State<AppState>,
+    Query(q): Query<RunQuery>,
+    ext: &'static str,
+    content_type: &'static str,
+    fmt: fn(&LogLine) -> String,
+) -> Response {
+    let run = match q.run.as_deref().map(str::parse::<u64>) {
+        Some(Ok(run)) => run,
+        Some(Err(e)) => return error(ApiError::bad_request(format!("bad query: run: {e}"))),
+        None => return error(ApiError::bad_request("missing argument: run")),
+    };
+    let finished = match state.known_run(run).await {
+        Ok(info) => info.status.is_finished(),
+        Err(e) => return error(e),
+    };
+    // Page through the store so a large log is streamed, never held whole.
+    let pages = futures::stream::unfold(Some(0u64), move |cursor| {
+        let state = state.clone();
+        async move {
+            let after = cursor?;
+            match state.store.read(run, after, 5_000, finished).await {
+                Ok(page) if !page.lines.is_empty() => {
+                    let text: String = page.lines.iter().map(fmt).collect();
+                    Some((Ok::<_, std::io::Error>(text), Some(page.next)))
+                }
+                Ok(_) => None,
+                Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"run-{run}.{ext}\"")),
+        ],
+        Body::from_stream(pages),
+    )
+        .into_response()
+}
+
+fn error(e: ApiError) -> Response {
+    (StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(e)).into_response()
+}

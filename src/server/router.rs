@@ -1,0 +1,38 @@
+use super::state::AppState;
+use super::{api_status::api_status, downloads};
+use crate::app::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+
+/// Pages (server-rendered, then hydrated), server functions under `/api`,
+/// raw log downloads, and the static files of `target/site`.
+/// `bench` adds the benchmark-only endpoints.
+pub fn router(state: AppState, bench: bool) -> Router {
+    let options = state.leptos.clone();
+    let routes = generate_route_list(App);
+    let ctx = state.clone();
+    let mut router = Router::new();
+    if bench {
+        router = router.route("/api/bench/produce", axum::routing::post(super::bench_endpoints::produce));
+    }
+    router
+        .route("/api/log.txt", get(downloads::log_txt))
+        .route("/api/log.jsonl", get(downloads::log_jsonl))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(api_status))
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}

@@ -1,0 +1,98 @@
+#![cfg(feature = "ssr")]
+//! The producer against real MariaDB and PostgreSQL servers over TCP.
+//! Under CI=true an unreachable server fails these tests (never a silent skip).
+
+mod common;
+use common::*;
+use livesmoke::engine::{CaseOutcome, Lang, RunOptions};
+
+fn suite(kind: &str, url: &str, table: &str) -> String {
+    format!(
+        r#"
+[db.main]
+kind = "{kind}"
+url = "{url}"
+
+[[case]]
+name = "seed and check"
+  [[case.setup]]
+  sql = "CREATE TABLE {table} (id INTEGER PRIMARY KEY, v VARCHAR(20))"
+  undo = {{ sql = "DROP TABLE {table}" }}
+  [[case.setup]]
+  sql = "INSERT INTO {table} (id, v) VALUES (?, ?)"
+  params = [1, "one"]
+  expect = {{ affected = 1 }}
+  [[case.step]]
+  sql = "SELECT v FROM {table} WHERE id = ?"
+  params = [1]
+  expect = {{ rows = 1, row = {{ v = "one" }} }}
+  capture = {{ v = "row:v" }}
+
+[[case]]
+name = "broken setup"
+  [[case.setup]]
+  sql = "INSERT INTO {table}_missing (id) VALUES (1)"
+  [[case.setup]]
+  sql = "SELECT 'never'"
+
+[[case]]
+name = "expected error"
+  [[case.step]]
+  sql = "INSERT INTO {table}_missing (id) VALUES (1)"
+  expect = {{ error = "{table}_missing" }}
+"#
+    )
+}
+
+async fn check(kind: &str, url: &str) {
+    let table = unique("ls_t");
+    let (report, lines) =
+        run_suite_text(&suite(kind, url, &table), RunOptions { lang: Lang::Zh, ..Default::default() }).await;
+    let t = texts(&lines);
+    let outcomes: Vec<_> = report.cases.iter().map(|c| c.outcome).collect();
+    assert_eq!(outcomes, vec![CaseOutcome::Passed, CaseOutcome::Error, CaseOutcome::Passed], "{t:#?}");
+    let i = t
+        .iter()
+        .position(|l| l.contains(&format!("前置条件: \"INSERT INTO {table}_missing (id) VALUES (1)\"")))
+        .unwrap();
+    assert!(t[i + 1].starts_with("[ERROR] ") && t[i + 1].contains(&format!("{table}_missing")), "{}", t[i + 1]);
+    assert_eq!(t[i + 2], "[ERROR] SQL发生错误，前置处理失败");
+    assert!(!t.iter().any(|l| l.contains("SELECT 'never'")));
+    assert!(t.iter().any(|l| l.contains(&format!("撤销: \"DROP TABLE {table}\""))), "the undo dropped the table");
+    assert!(report.cases.iter().all(|c| c.cleanup_ok));
+}
+
+#[tokio::test]
+async fn mariadb() {
+    let Some(url) = mariadb_url().await else {
+        return;
+    };
+    check("mariadb", &url).await;
+}
+
+#[tokio::test]
+async fn postgres() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    check("postgres", &url).await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_one_preflight_error_and_never_logged() {
+    let Some(url) = mariadb_url().await else {
+        return;
+    };
+    let mut u = url::Url::parse(&url).unwrap();
+    u.set_username("livesmoke_nobody").unwrap();
+    std::env::set_var("LS_TEST_SECRET_PW", "s3cr3t-Pa55word");
+    let text = format!(
+        "[db.main]\nkind = \"mariadb\"\nurl = \"{u}\"\npassword = {{ env = \"LS_TEST_SECRET_PW\" }}\n[[case]]\nname = \"c\"\n  [[case.step]]\n  sql = \"SELECT 1\"\n"
+    );
+    let (report, lines) = run_suite_text(&text, RunOptions { lang: Lang::En, ..Default::default() }).await;
+    assert_eq!(report.cases[0].outcome, CaseOutcome::Error);
+    let all: String = lines.iter().map(|l| format!("{}\n", l.msg)).collect();
+    assert!(all.contains("target `main`: "), "{all}");
+    assert!(all.contains("mysql://livesmoke_nobody:***@"), "the DSN is shown masked: {all}");
+    assert!(!all.contains("s3cr3t-Pa55word"), "{all}");
+}
