@@ -34,16 +34,19 @@ pub fn tab_hidden() -> bool {
 /// Jenkins and GitLab, where tailing fights the reader).
 pub fn on_scroll(state: LogState, pre: Pre) {
     if let Some(el) = pre.get_untracked() {
-        let top = el.scroll_top();
-        let last = state.last_scroll_top.get_value();
-        state.last_scroll_top.set_value(top);
-        let at_bottom = el.scroll_height() - top - el.client_height() < 24;
+        let (top, height) = (el.scroll_top(), el.scroll_height());
+        let (last, last_height) = state.last_scroll.get_value();
+        state.last_scroll.set_value((top, height));
+        // Lines leaving the top of the page (the DOM budget) shrink the
+        // content and move `scrollTop` up with it: that is not the reader.
+        let shrunk = height < last_height;
+        let at_bottom = height - top - el.client_height() < 24;
         if at_bottom {
             if !state.follow.get_untracked() {
                 state.follow.set(true);
             }
             state.unseen.set(0);
-        } else if top < last - 4 && state.follow.get_untracked() {
+        } else if top < last - 4 && !shrunk && state.follow.get_untracked() {
             state.follow.set(false);
         }
     }
@@ -68,8 +71,9 @@ pub fn scroll_to_bottom(state: LogState, pre: Pre) {
     let pin = move || {
         if let Some(el) = pre.get_untracked() {
             if state.follow.get_untracked() {
-                let bottom = el.scroll_height() - el.client_height();
-                state.last_scroll_top.set_value(bottom);
+                let height = el.scroll_height();
+                let bottom = height - el.client_height();
+                state.last_scroll.set_value((bottom, height));
                 el.set_scroll_top(bottom);
             }
         }

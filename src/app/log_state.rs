@@ -80,8 +80,8 @@ pub struct LogState {
     pub hits_more: RwSignal<bool>,
     pub hit: RwSignal<Option<usize>>,
     pub searched: StoredValue<u64>,
-    /// The log pane's scrollTop at the last scroll event.
-    pub last_scroll_top: StoredValue<i32>,
+    /// The log pane's scrollTop and scrollHeight at the last scroll event.
+    pub last_scroll: StoredValue<(i32, i32)>,
     /// A scroll-to-bottom is already scheduled for the next frame.
     pub pin_pending: StoredValue<bool>,
     /// The line picked in the gutter (copy line / copy link).
@@ -122,7 +122,7 @@ impl LogState {
             hit: RwSignal::new(None),
             searched: StoredValue::new(0),
             selected: RwSignal::new(None),
-            last_scroll_top: StoredValue::new(0),
+            last_scroll: StoredValue::new((0, 0)),
             pin_pending: StoredValue::new(false),
             dom_lines: StoredValue::new(0),
             trimmed: RwSignal::new(0),
@@ -151,7 +151,7 @@ impl LogState {
         self.hit.set(None);
         self.searched.set_value(0);
         self.selected.set(None);
-        self.last_scroll_top.set_value(0);
+        self.last_scroll.set_value((0, 0));
         self.dom_lines.set_value(0);
         self.trimmed.set(0);
         self.t0.set_value(None);

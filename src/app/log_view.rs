@@ -24,7 +24,7 @@ const PAGE_LIMIT: u32 = 2_000;
 /// Lines rendered per browser task (a multiple of the chunk size): a reply is
 /// appended in slices with a yield to the browser between them.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-const SLICE_LINES: usize = 200;
+const SLICE_LINES: usize = 500;
 
 /// `GET /api/log?run=<id>&after=<seq>&limit=<n>`: the lines of run `id` with
 /// `seq > after` (default 0), at most `limit` (default 500, at most 5,000).
