@@ -23,6 +23,7 @@ pub fn log_path(dir: &Path, run: u64) -> PathBuf {
 pub struct LogFileWriter {
     out: BufWriter<File>,
     offset: u64,
+    line: Vec<u8>,
 }
 
 impl LogFileWriter {
@@ -30,7 +31,7 @@ impl LogFileWriter {
     pub fn open(path: &Path) -> io::Result<Self> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let offset = file.metadata()?.len();
-        Ok(LogFileWriter { out: BufWriter::with_capacity(256 * 1024, file), offset })
+        Ok(LogFileWriter { out: BufWriter::with_capacity(256 * 1024, file), offset, line: Vec::with_capacity(512) })
     }
 
     /// Appends one line; pushes its offset to `index` when it starts a new index block.
@@ -38,10 +39,12 @@ impl LogFileWriter {
         if (line.seq - 1).is_multiple_of(INDEX_EVERY) {
             index.push(self.offset);
         }
-        let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
-        bytes.push(b'\n');
-        self.out.write_all(&bytes)?;
-        self.offset += bytes.len() as u64;
+        // Serialised into one reused buffer: no allocation per line.
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, line).map_err(io::Error::other)?;
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)?;
+        self.offset += self.line.len() as u64;
         Ok(())
     }
 
