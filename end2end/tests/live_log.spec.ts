@@ -77,3 +77,27 @@ test("bad API input gets a 4xx with a readable message", async ({ request }) => 
   const suite = await request.post("/api/run", { form: { suite: "../Cargo.toml" } });
   expect(suite.status()).toBe(404);
 });
+
+test("at phone width the page fits, and the log language switch runs the suite in English", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto("/");
+  const run = page.locator('li.suite[data-file="demo.toml"] button.run');
+  await expect(run).toBeEnabled();
+  await page.selectOption("#lang", "en");
+  await run.click();
+  await expect(page).toHaveURL(/\/runs\/\d+$/);
+  await waitDone(page);
+  const lines = await shownLines(page);
+  // the seed's two ERROR lines, in English this time
+  const failed = lines.findIndex((l) => l.endsWith("[ERROR]: setup failed: the case's remaining setup and steps are skipped"));
+  expect(failed).toBeGreaterThan(0);
+  expect(lines[failed - 1]).toMatch(/\[ERROR\]: .*no such table: no_such_table/);
+  expect(lines.some((l) => l.includes("SQL发生错误"))).toBe(false);
+  // nothing sticks out sideways: the page itself never scrolls horizontally at phone width
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-results/run-phone-en.png", fullPage: false });
+  expect(problems).toEqual([]);
+  await context.close();
+});
