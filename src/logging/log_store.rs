@@ -7,6 +7,7 @@
 //! in memory nor written to disk come back as one gap line with their count.
 
 use super::log_file::{self, LogFileWriter};
+use super::now_ms;
 use crate::model::{LogLine, LogPage, SearchPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -293,8 +294,4 @@ fn ring_after(ring: &VecDeque<LogLine>, after: u64, limit: usize) -> Vec<LogLine
     let mut out: Vec<LogLine> = trimmed.into_iter().collect();
     out.extend(ring.iter().skip(idx).take(limit - out.len()).cloned());
     out
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }

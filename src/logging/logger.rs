@@ -1,5 +1,5 @@
 use super::log_queue::{LineEvent, LogEvent, LogQueue};
-use super::Redactor;
+use super::{now_ms, Redactor};
 use crate::model::{Level, Phase};
 use std::sync::Arc;
 
@@ -83,10 +83,4 @@ impl Logger {
     pub async fn finish(&self) {
         let _ = self.queue.send(LogEvent::Finish { run: self.run }).await;
     }
-}
-
-/// Unix time in ms: the clock read alone (chrono's `Utc::now` also builds a
-/// calendar date, which the log line does not need until it is shown).
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }

@@ -21,3 +21,10 @@ pub use log_queue::LogQueue;
 pub use log_store::LogStore;
 pub use logger::Logger;
 pub use redactor::Redactor;
+
+/// Unix time in ms, the timestamp of every log line: the clock read alone
+/// (chrono's `Utc::now` also builds a calendar date, which a line does not
+/// need until it is shown). Called once per line on the producer's path.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
