@@ -1,6 +1,6 @@
 // Diagnostic for issue 5's 50 ms target: which work makes the renderer's long
 // main-thread tasks while a run streams into our log page. It records a CDP
-// trace (categories toplevel + devtools.timeline) and prints the histogram of
+// trace (categories toplevel, devtools.timeline and the two garbage collectors') and prints the histogram of
 // main-thread task durations, the longest tasks with what they spent time on,
 // and the total Layout / style work.
 // usage: node bench/viewer_trace.mjs BASE_URL [RATE=2000] [SECONDS=20]
@@ -19,7 +19,7 @@ const events = [];
 cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
 const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
 const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
-await cdp.send("Tracing.start", { categories: "toplevel,devtools.timeline", transferMode: "ReportEvents" });
+await cdp.send("Tracing.start", { categories: "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc", transferMode: "ReportEvents" });
 await page.goto(`${base}/runs/${run}`);
 const t0 = Date.now();
 while ((Date.now() - t0) / 1000 < secs + 30) {

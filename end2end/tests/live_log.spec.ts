@@ -98,6 +98,11 @@ test("at phone width the page fits, and the log language switch runs the suite i
   // nothing sticks out sideways: the page itself never scrolls horizontally at phone width
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: "test-results/run-phone-en.png", fullPage: false });
+  // the choice sticks: on the run's page and after a reload
+  await expect(page.locator("#lang")).toHaveValue("en");
+  await page.reload();
+  await expect(page.locator(".hydration[data-hydrated=true]")).toHaveCount(1);
+  await expect(page.locator("#lang")).toHaveValue("en");
   expect(problems).toEqual([]);
   await context.close();
 });

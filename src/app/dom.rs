@@ -19,6 +19,29 @@ pub fn hash_target() -> Option<u64> {
     None
 }
 
+/// A choice the user made that outlives the page (localStorage), if any.
+pub fn remembered(key: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        return window().local_storage().ok()??.get_item(key).ok()?;
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps a choice for the next page and the next visit (best effort: a
+/// browser that refuses storage just forgets it).
+pub fn remember(key: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(Some(store)) = window().local_storage() {
+        let _ = store.set_item(key, value);
+    }
+    let _ = (key, value);
+}
+
 pub fn tab_hidden() -> bool {
     #[cfg(feature = "hydrate")]
     {

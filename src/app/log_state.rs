@@ -184,11 +184,12 @@ impl LogState {
         if !problems.is_empty() {
             self.problems.update(|p| p.extend(problems));
         }
+        let skip = self.unrendered_upto();
         let mut start = 0;
         while start < lines.len() {
             let case = &lines[start].case;
             let len = lines[start..].iter().take_while(|l| &l.case == case).count();
-            self.append_group(&lines[start..start + len], t0, &raw);
+            self.append_group(&lines[start..start + len], t0, &raw, skip);
             start += len;
         }
         if !self.follow.get_untracked() {
@@ -196,11 +197,28 @@ impl LogState {
         }
     }
 
-    fn append_group(&self, group: &[LogLine], t0: i64, raw: &str) {
+    /// Lines up to this seq would leave the page as soon as they entered it
+    /// (following, and at least the line budget newer than them exists):
+    /// they are counted but never rendered. Opening a long finished run, or
+    /// coming back to a hidden tab, renders only the tail the page keeps.
+    fn unrendered_upto(&self) -> u64 {
+        if self.keep_all.get_untracked() || !self.follow.get_untracked() || self.pending_target.get_value().is_some() {
+            return 0;
+        }
+        self.total.get_untracked().saturating_sub(self.max_dom_lines.get_value() as u64)
+    }
+
+    fn append_group(&self, group: &[LogLine], t0: i64, raw: &str, skip: u64) {
         let case = group[0].case.clone();
+        let skipped = group.iter().take_while(|l| l.seq <= skip).count();
+        if skipped > 0 {
+            let last = group[skipped - 1].seq;
+            self.trimmed.update(|t| *t = (*t).max(last));
+        }
+        let rendered = &group[skipped..];
         // Small chunks: each is its own `content-visibility` box, so only the
         // few on screen are laid out, however many lines a poll brings.
-        let chunks: Vec<Chunk> = group
+        let chunks: Vec<Chunk> = rendered
             .chunks(CHUNK_LINES)
             .map(|c| Chunk {
                 id: c[0].seq,
@@ -209,7 +227,7 @@ impl LogState {
                 lines: c.len(),
             })
             .collect();
-        self.dom_lines.update_value(|n| *n += group.len());
+        self.dom_lines.update_value(|n| *n += rendered.len());
         let last = self
             .sections
             .with_untracked(|s| s.last().filter(|s| s.case == case && s.end.get_untracked().is_none()).cloned());
@@ -227,7 +245,9 @@ impl LogState {
                 s
             }
         };
-        section.chunks.update(|c| c.extend(chunks));
+        if !chunks.is_empty() {
+            section.chunks.update(|c| c.extend(chunks));
+        }
         if let Some(end) = group.iter().rev().find_map(|l| l.end.clone()) {
             // Passed cases fold away once finished; failed and errored ones stay open.
             if end.outcome == "passed" || end.outcome == "skipped" {

@@ -30,10 +30,20 @@ pub async fn start_run(suite: String, env: Option<String>, lang: Option<String>)
     Ok(info)
 }
 
+/// Where the browser keeps the log language picked last.
+const LANG_KEY: &str = "livesmoke.lang";
+
 #[component]
 pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
     let suites = RwSignal::new(None::<Result<Vec<SuiteInfo>, ApiError>>);
+    // The server renders the default; the browser then restores the last
+    // choice, so it survives going to a run, a reload and the next visit.
     let lang = RwSignal::new("zh".to_string());
+    Effect::new(move |_| {
+        if let Some(l) = super::dom::remembered(LANG_KEY).filter(|l| l == "zh" || l == "en") {
+            lang.set(l);
+        }
+    });
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move { suites.set(Some(list_suites().await)) });
@@ -57,7 +67,11 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
             <div class="panel-head">
                 <h2>"Suites"</h2>
                 <label class="lang">"log language "
-                    <select id="lang" on:change=move |ev| lang.set(event_target_value(&ev)) prop:value=move || lang.get()>
+                    <select id="lang" on:change=move |ev| {
+                        let l = event_target_value(&ev);
+                        super::dom::remember(LANG_KEY, &l);
+                        lang.set(l);
+                    } prop:value=move || lang.get()>
                         <option value="zh">"中文 (zh)"</option>
                         <option value="en">"English"</option>
                     </select>

@@ -39,9 +39,9 @@ impl LogFileWriter {
         if (line.seq - 1).is_multiple_of(INDEX_EVERY) {
             index.push(self.offset);
         }
-        // Serialised into one reused buffer: no allocation per line.
+        // Encoded into one reused buffer: no allocation per line.
         self.line.clear();
-        serde_json::to_writer(&mut self.line, line).map_err(io::Error::other)?;
+        super::line_json::encode(line, &mut self.line);
         self.line.push(b'\n');
         self.out.write_all(&self.line)?;
         self.offset += self.line.len() as u64;

@@ -4,6 +4,8 @@
 //! (newest lines in memory, every line in [`log_file`] on disk) → the
 //! `read_log` server function in `app::log_view`.
 
+/// One line as JSON, by hand: the writer's hot path (same bytes as serde).
+pub mod line_json;
 /// The append-only JSONL file of one run, with a sparse seq → offset index.
 pub mod log_file;
 /// The bounded queue between producers and the writer, and the events it carries.
