@@ -698,7 +698,7 @@ def part_e(R):
 
 # ------------------------------------------------------------------------- (f) browser
 def node_cmd(*args):
-    return pin(A.loadgen_cpus) + ["node", str(HERE / "browser.mjs"), *map(str, args)]
+    return pin(A.browser_cpus or A.loadgen_cpus) + ["node", str(HERE / "browser.mjs"), *map(str, args)]
 
 
 def run_node(*args, timeout=600):
@@ -713,7 +713,7 @@ def run_node(*args, timeout=600):
 
 def part_f(R):
     n = A.f_lines
-    log(f"(f) browser: {n:,} lines to show, headless chromium on CPU {A.loadgen_cpus}")
+    log(f"(f) browser: {n:,} lines to show, headless chromium on CPU {A.browser_cpus or A.loadgen_cpus}")
     res = {"lines": n}
     with peer_server("f") as srv:
         request(srv.port, "POST", f"/bench/produce?n={n}", timeout=600)
@@ -991,8 +991,8 @@ def env_info():
         "mariadb": mariadb_cli("-N", "-e", "SELECT VERSION()").stdout.strip(),
         "sqlite3": sh("sqlite3", "--version").split()[0] if shutil.which("sqlite3") else None,
         "loadavg_start": open("/proc/loadavg").read().split()[:3],
-        "pinning": f"servers and in-process producers on CPU {A.server_cpus}; wrk, browser and this driver "
-                   f"on CPU {A.loadgen_cpus}",
+        "pinning": f"servers and in-process producers on CPU {A.server_cpus}; wrk and this driver "
+                   f"on CPU {A.loadgen_cpus}; the browser on CPU {A.browser_cpus or A.loadgen_cpus}",
     }
 
 
@@ -1251,6 +1251,9 @@ def main():
     ap.add_argument("--our-port", type=int, default=18090)
     ap.add_argument("--server-cpus", default="0")
     ap.add_argument("--loadgen-cpus", default="1")
+    ap.add_argument("--browser-cpus", default="",
+                    help="CPUs for the browser in (f) and (g) (default: --loadgen-cpus; e.g. 0,1 lets it use "
+                         "both cores, as on a user's machine, while the server stays on CPU 0)")
     ap.add_argument("--mariadb-db", default="test")
     ap.add_argument("--settle", type=float, default=None,
                     help="wait up to this many seconds for a quiet machine before each part/rep (default: 0 in "

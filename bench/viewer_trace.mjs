@@ -19,7 +19,7 @@ const events = [];
 cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
 const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
 const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
-await cdp.send("Tracing.start", { categories: "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc", transferMode: "ReportEvents" });
+await cdp.send("Tracing.start", { categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc", transferMode: "ReportEvents" });
 await page.goto(`${base}/runs/${run}`);
 const t0 = Date.now();
 while ((Date.now() - t0) / 1000 < secs + 30) {
@@ -30,6 +30,7 @@ while ((Date.now() - t0) / 1000 < secs + 30) {
 await cdp.send("Tracing.end");
 await complete;
 
+if (process.env.TRACE_OUT) (await import("node:fs")).writeFileSync(process.env.TRACE_OUT, JSON.stringify(events));
 const key = (e) => `${e.pid}:${e.tid}`;
 const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(key));
 const tasks = events.filter((e) => e.ph === "X" && main.has(key(e)) && e.name.endsWith("RunTask"));

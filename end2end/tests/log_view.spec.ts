@@ -7,8 +7,10 @@ test("follow is a toggle: scrolling up pauses it, nothing moves, the badge count
   await page.goto(`/runs/${id}`);
   await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "true");
   await expect.poll(async () => (await shownSeqs(page)).length, { timeout: 15_000 }).toBeGreaterThan(400);
-  // the user scrolls up to read
-  await page.locator("pre#log").evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event("scroll")); });
+  // the user scrolls up to read (the wheel: a scroll the page made itself would not count)
+  const box = (await page.locator("pre#log").boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -1e7);
   await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "false");
   const topBefore = await page.evaluate(() => document.getElementById("L1")!.getBoundingClientRect().top);
   const badge = page.locator("#new-lines");
@@ -232,10 +234,14 @@ test("lines the server could not keep show as a gap marker with the exact count,
 });
 
 test("while following, old lines leave the page within its budget; search and 'show every line' bring them back", async ({ page, request }) => {
-  const id = await pacedRun(request, 3000, 3000, "budget line");
+  const id = await pacedRun(request, 3000, 600, "budget line");
   await page.goto(`/runs/${id}?max_lines=1000`);
   await waitDone(page);
   await expect(page.locator("#trimmed")).toBeVisible();
+  // lines leaving the top never look like the reader scrolling up: follow stayed on to the last line
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.locator("#new-lines")).toHaveCount(0);
+  expect(await lineInView(page, 3000)).toBe(true);
   const kept = await shownSeqs(page);
   expect(kept.length).toBeLessThanOrEqual(1100);
   expect(kept.at(-1)).toBe(3000);

@@ -51,25 +51,44 @@ pub fn tab_hidden() -> bool {
     false
 }
 
+/// How long after a wheel turn, touch, key or pointer press on the log a
+/// scroll counts as the reader's.
+const INTENT_MS: f64 = 1_000.0;
+
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        return js_sys::Date::now();
+    }
+    #[allow(unreachable_code)]
+    0.0
+}
+
+/// The reader touched the log (wheel, touch, key, pointer on the scrollbar):
+/// the scrolls that follow are theirs.
+pub fn user_intent(state: LogState) {
+    state.intent_at.set_value(now_ms());
+}
+
 /// Scrolling up pauses follow; scrolling back to the bottom resumes it. Only
-/// a move *up* counts as the user's intent: layout settling or our own
-/// scroll-to-bottom never turns follow off (the flaw users report in
-/// Jenkins and GitLab, where tailing fights the reader).
+/// a move *up* that the reader made counts: layout settling, lines leaving
+/// the top of the page or our own scroll-to-bottom never turn follow off
+/// (the flaw users report in Jenkins and GitLab, where tailing fights the
+/// reader, and the one a fast log would hit here without the intent check).
 pub fn on_scroll(state: LogState, pre: Pre) {
     if let Some(el) = pre.get_untracked() {
         let (top, height) = (el.scroll_top(), el.scroll_height());
         let (last, last_height) = state.last_scroll.get_value();
         state.last_scroll.set_value((top, height));
-        // Lines leaving the top of the page (the DOM budget) shrink the
-        // content and move `scrollTop` up with it: that is not the reader.
         let shrunk = height < last_height;
         let at_bottom = height - top - el.client_height() < 24;
+        let theirs = now_ms() - state.intent_at.get_value() < INTENT_MS;
         if at_bottom {
             if !state.follow.get_untracked() {
                 state.follow.set(true);
             }
             state.unseen.set(0);
-        } else if top < last - 4 && !shrunk && state.follow.get_untracked() {
+        } else if theirs && top < last - 4 && !shrunk && state.follow.get_untracked() {
             state.follow.set(false);
         }
     }

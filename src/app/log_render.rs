@@ -7,48 +7,75 @@
 //! find-in-page see only the log.
 
 use crate::model::LogLine;
+use std::fmt::Write;
 
 pub fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs of plain text are copied whole; only the five special bytes are replaced.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
 }
 
-/// `+1.234s` since the run's first line.
-pub fn relative(ts: i64, t0: i64) -> String {
+/// `+1.234s` since the run's first line (`t0`).
+fn write_relative(ts: i64, t0: i64, out: &mut String) {
     let ms = (ts - t0).max(0);
-    if ms < 60_000 {
-        format!("+{}.{:03}s", ms / 1000, ms % 1000)
+    let _ = if ms < 60_000 {
+        write!(out, "+{}.{:03}s", ms / 1000, ms % 1000)
     } else {
-        format!("+{}m{:02}.{:03}s", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+        write!(out, "+{}m{:02}.{:03}s", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+    };
+}
+
+/// The seed's `YYYY-MM-DD HH:MM:SS` of each line, in local time. Lines come
+/// hundreds per second, so the text is reused while the second is the same:
+/// the time zone (a JS `Date` in the browser) is asked once per second of
+/// log instead of once per line.
+#[derive(Default)]
+pub struct Stamps {
+    sec: Option<i64>,
+    text: String,
+}
+
+impl Stamps {
+    pub fn of(&mut self, ts: i64) -> &str {
+        let sec = ts.div_euclid(1000);
+        if self.sec != Some(sec) {
+            self.sec = Some(sec);
+            self.text = LogLine::seed_stamp_in(ts, &chrono::Local);
+        }
+        &self.text
     }
 }
 
 /// One `<span>` per line, each ending with a newline. `t0` is the run's first timestamp.
 pub fn chunk_html(lines: &[LogLine], t0: i64, raw_url: &str) -> String {
-    let mut out = String::with_capacity(lines.len() * 140);
+    let mut out = String::with_capacity(lines.len() * 160);
+    let mut stamps = Stamps::default();
     for line in lines {
         if line.is_gap() {
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "<span class=\"gap\" id=\"L{}\" data-seq=\"{}\" data-dropped=\"{}\">⚠ ",
                 line.seq, line.seq, line.dropped
-            ));
+            );
             escape(&line.msg, &mut out);
-            out.push_str(&format!(" — <a href=\"{raw_url}\" download>download the raw log</a>\n</span>"));
+            let _ = write!(out, " — <a href=\"{raw_url}\" download>download the raw log</a>\n</span>");
             continue;
         }
-        out.push_str(&format!(
-            "<span class=\"line lv-{}\" id=\"L{}\" data-seq=\"{}\">",
-            line.level, line.seq, line.seq
-        ));
-        line_inner_html(line, t0, None, &mut out);
+        let _ = write!(out, "<span class=\"line lv-{}\" id=\"L{}\" data-seq=\"{}\">", line.level, line.seq, line.seq);
+        line_inner_html(line, t0, None, &mut stamps, &mut out);
         // The newline is inside the block, so it separates lines in the
         // text (copy, select-all) without adding a blank line on screen.
         out.push_str("\n</span>");
@@ -56,21 +83,18 @@ pub fn chunk_html(lines: &[LogLine], t0: i64, raw_url: &str) -> String {
     out
 }
 
-/// The inside of a line's span; with `mark`, every case-insensitive
-/// occurrence of it in the message is wrapped in `<mark>`.
-pub fn line_inner_html(line: &LogLine, t0: i64, mark: Option<&str>, out: &mut String) {
-    let text = line.seed_format();
-    // `YYYY-MM-DD HH:MM:SS` is 19 characters; the level follows in brackets.
-    let (ts, rest) = text.split_at(19.min(text.len()));
-    let (level, msg) = rest.split_at(rest.find("]: ").map_or(0, |i| i + 3));
+/// The inside of a line's span: its text in the seed's format,
+/// `YYYY-MM-DD HH:MM:SS[LEVEL]: message`, in three parts; with `mark`,
+/// every case-insensitive occurrence of it in the message is wrapped in `<mark>`.
+pub fn line_inner_html(line: &LogLine, t0: i64, mark: Option<&str>, stamps: &mut Stamps, out: &mut String) {
     out.push_str("<span class=\"ts\">");
-    escape(ts, out);
-    out.push_str(&format!("</span><span class=\"lv\" data-rt=\"{}\">", relative(line.ts, t0)));
-    escape(level, out);
-    out.push_str("</span>");
+    escape(stamps.of(line.ts), out);
+    out.push_str("</span><span class=\"lv\" data-rt=\"");
+    write_relative(line.ts, t0, out);
+    let _ = write!(out, "\">[{}]: </span>", line.level);
     match mark {
-        Some(q) if !q.is_empty() => marked(msg, q, out),
-        _ => escape(msg, out),
+        Some(q) if !q.is_empty() => marked(&line.msg, q, out),
+        _ => escape(&line.msg, out),
     }
 }
 
@@ -152,9 +176,36 @@ mod tests {
     fn remarking_a_line_keeps_its_text() {
         let l = line(3, "select 1");
         let mut plain = String::new();
-        line_inner_html(&l, 0, Some("SELECT"), &mut plain);
+        line_inner_html(&l, 0, Some("SELECT"), &mut Stamps::default(), &mut plain);
         assert_eq!(remark_line(&l.seed_format(), "+1.000s", "SELECT"), format!("{plain}\n"));
         assert!(plain.ends_with("<mark>select</mark> 1"));
+    }
+
+    #[test]
+    fn the_text_is_the_seed_format_and_stamps_follow_the_second() {
+        let mut a = line(1, "it's <ok> & \"fine\"");
+        a.ts = 1_764_000_000_999;
+        let mut b = line(2, "next");
+        b.ts = a.ts + 1; // the next second
+        let html = chunk_html(&[a.clone(), b.clone()], 0, "/raw");
+        let text = html
+            .replace("\n</span>", "\n")
+            .split('<')
+            .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
+            .collect::<String>()
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        assert_eq!(text, format!("{}\n{}\n", a.seed_format(), b.seed_format()));
+        assert_ne!(a.seed_format()[..19], b.seed_format()[..19]);
+    }
+
+    fn relative(ts: i64, t0: i64) -> String {
+        let mut out = String::new();
+        write_relative(ts, t0, &mut out);
+        out
     }
 
     #[test]

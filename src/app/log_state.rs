@@ -82,6 +82,8 @@ pub struct LogState {
     pub searched: StoredValue<u64>,
     /// The log pane's scrollTop and scrollHeight at the last scroll event.
     pub last_scroll: StoredValue<(i32, i32)>,
+    /// When the reader last touched the log (ms since the epoch).
+    pub intent_at: StoredValue<f64>,
     /// A scroll-to-bottom is already scheduled for the next frame.
     pub pin_pending: StoredValue<bool>,
     /// The line picked in the gutter (copy line / copy link).
@@ -123,6 +125,7 @@ impl LogState {
             searched: StoredValue::new(0),
             selected: RwSignal::new(None),
             last_scroll: StoredValue::new((0, 0)),
+            intent_at: StoredValue::new(f64::NEG_INFINITY),
             pin_pending: StoredValue::new(false),
             dom_lines: StoredValue::new(0),
             trimmed: RwSignal::new(0),
@@ -257,33 +260,32 @@ impl LogState {
         }
     }
 
-    /// While following, drops the oldest chunks beyond the page's line budget.
-    pub fn trim(&self) {
+    /// While following, drops the oldest chunk if the page holds more than
+    /// its line budget; true if it dropped one. One chunk per call: taking a
+    /// laid-out chunk out of the page costs the browser real time, so the
+    /// poller spreads the removals over separate tasks.
+    pub fn trim_one(&self) -> bool {
         if self.keep_all.get_untracked() || !self.follow.get_untracked() {
-            return;
+            return false;
         }
-        let max = self.max_dom_lines.get_value();
-        let mut excess = self.dom_lines.get_value().saturating_sub(max);
-        if excess == 0 {
-            return;
+        if self.dom_lines.get_value() <= self.max_dom_lines.get_value() {
+            return false;
         }
-        let mut trimmed = self.trimmed.get_untracked();
-        for section in self.sections.get_untracked() {
-            if excess == 0 {
-                break;
-            }
-            section.chunks.update(|chunks| {
-                let mut k = 0;
-                while k < chunks.len() && excess > 0 {
-                    excess = excess.saturating_sub(chunks[k].lines);
-                    self.dom_lines.update_value(|n| *n -= chunks[k].lines);
-                    trimmed = trimmed.max(chunks[k].last);
-                    k += 1;
-                }
-                chunks.drain(..k);
-            });
+        let Some(section) =
+            self.sections.with_untracked(|s| s.iter().find(|x| x.chunks.with_untracked(|c| !c.is_empty())).cloned())
+        else {
+            return false;
+        };
+        let mut dropped = None;
+        section.chunks.update(|chunks| {
+            let c = chunks.remove(0);
+            dropped = Some((c.lines, c.last));
+        });
+        if let Some((lines, last)) = dropped {
+            self.dom_lines.update_value(|n| *n -= lines);
+            self.trimmed.update(|t| *t = (*t).max(last));
         }
-        self.trimmed.set(trimmed);
+        true
     }
 
     /// Starts over from line 1 rendering every line, then shows `target`.

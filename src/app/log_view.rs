@@ -21,8 +21,9 @@ pub const MAX_LIMIT: u32 = 5_000;
 /// What the page asks for at once: large enough to catch up fast.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const PAGE_LIMIT: u32 = 2_000;
-/// Lines rendered per browser task (a multiple of the chunk size): a reply is
-/// appended in slices with a yield to the browser between them.
+/// Lines rendered per browser task: a reply is appended in slices with a
+/// yield to the browser between them (and the chunks leaving the page are
+/// taken out one per task), so no task grows with the size of a reply.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const SLICE_LINES: usize = 500;
 
@@ -117,7 +118,10 @@ pub fn LogView(run: Memo<Option<u64>>) -> impl IntoView {
             })
         }}
         <div class="log-wrap">
-            <pre id="log" class=classes node_ref=pre tabindex="0" on:scroll=move |_| super::dom::on_scroll(state, pre) on:click=move |ev| super::dom::on_log_click(ev, state)>
+            <pre id="log" class=classes node_ref=pre tabindex="0" on:scroll=move |_| super::dom::on_scroll(state, pre) on:click=move |ev| super::dom::on_log_click(ev, state)
+                on:wheel=move |_| super::dom::user_intent(state) on:touchmove=move |_| super::dom::user_intent(state)
+                on:keydown=move |_| super::dom::user_intent(state) on:pointerdown=move |_| super::dom::user_intent(state)
+                on:pointermove=move |ev| if ev.buttons() != 0 { super::dom::user_intent(state) }>
                 <For each=move || state.sections.get() key=|s| s.id let:s>
                     <SectionView section=s/>
                 </For>
@@ -188,12 +192,15 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                         return;
                     }
                     backoff = 1;
-                    state.feed.set(if page.done { Feed::Done } else { Feed::Live });
+                    // "done" only once the last lines are on the page, not while they are appended.
+                    if !page.done || page.lines.is_empty() {
+                        state.feed.set(if page.done { Feed::Done } else { Feed::Live });
+                    }
                     state.total.set(page.total);
                     let full = page.lines.len() as u32 >= PAGE_LIMIT;
                     if !page.lines.is_empty() {
-                        // One slice per browser task: the page stays responsive
-                        // (no task near 50 ms) however many lines a reply brings.
+                        // One slice per frame: the page stays responsive (no
+                        // task near 50 ms) however many lines a reply brings.
                         for (i, slice) in page.lines.chunks(SLICE_LINES).enumerate() {
                             if i > 0 {
                                 gloo_timers::future::TimeoutFuture::new(0).await;
@@ -203,13 +210,19 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                             }
                             state.append(slice);
                             state.shown.set(slice[slice.len() - 1].seq);
-                            state.trim();
                             super::dom::after_append(state, pre);
+                            while state.trim_one() {
+                                gloo_timers::future::TimeoutFuture::new(0).await;
+                                if !still_mine() {
+                                    return;
+                                }
+                            }
                         }
                         cursor = page.next;
                         super::log_toolbar::refresh_search(state).await;
                     }
                     if page.done {
+                        state.feed.set(Feed::Done);
                         return;
                     }
                     if full {

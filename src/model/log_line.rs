@@ -95,8 +95,16 @@ impl LogLine {
     where
         Tz::Offset: std::fmt::Display,
     {
-        let when = DateTime::from_timestamp_millis(self.ts).unwrap_or_default().with_timezone(tz);
-        format!("{}[{}]: {}", when.format("%Y-%m-%d %H:%M:%S"), self.level, self.msg)
+        format!("{}[{}]: {}", Self::seed_stamp_in(self.ts, tz), self.level, self.msg)
+    }
+
+    /// The seed's `YYYY-MM-DD HH:MM:SS` for a unix-ms time, in `tz`.
+    pub fn seed_stamp_in<Tz: TimeZone>(ts: i64, tz: &Tz) -> String
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        let when = DateTime::from_timestamp_millis(ts).unwrap_or_default().with_timezone(tz);
+        when.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 }
 
