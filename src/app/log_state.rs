@@ -260,32 +260,33 @@ impl LogState {
         }
     }
 
-    /// While following, drops the oldest chunk if the page holds more than
-    /// its line budget; true if it dropped one. One chunk per call: taking a
-    /// laid-out chunk out of the page costs the browser real time, so the
-    /// poller spreads the removals over separate tasks.
-    pub fn trim_one(&self) -> bool {
+    /// While following, drops the oldest chunks beyond the page's line budget.
+    pub fn trim(&self) {
         if self.keep_all.get_untracked() || !self.follow.get_untracked() {
-            return false;
+            return;
         }
-        if self.dom_lines.get_value() <= self.max_dom_lines.get_value() {
-            return false;
+        let max = self.max_dom_lines.get_value();
+        let mut excess = self.dom_lines.get_value().saturating_sub(max);
+        if excess == 0 {
+            return;
         }
-        let Some(section) =
-            self.sections.with_untracked(|s| s.iter().find(|x| x.chunks.with_untracked(|c| !c.is_empty())).cloned())
-        else {
-            return false;
-        };
-        let mut dropped = None;
-        section.chunks.update(|chunks| {
-            let c = chunks.remove(0);
-            dropped = Some((c.lines, c.last));
-        });
-        if let Some((lines, last)) = dropped {
-            self.dom_lines.update_value(|n| *n -= lines);
-            self.trimmed.update(|t| *t = (*t).max(last));
+        let mut trimmed = self.trimmed.get_untracked();
+        for section in self.sections.get_untracked() {
+            if excess == 0 {
+                break;
+            }
+            section.chunks.update(|chunks| {
+                let mut k = 0;
+                while k < chunks.len() && excess > 0 {
+                    excess = excess.saturating_sub(chunks[k].lines);
+                    self.dom_lines.update_value(|n| *n -= chunks[k].lines);
+                    trimmed = trimmed.max(chunks[k].last);
+                    k += 1;
+                }
+                chunks.drain(..k);
+            });
         }
-        true
+        self.trimmed.set(trimmed);
     }
 
     /// Starts over from line 1 rendering every line, then shows `target`.
