@@ -200,12 +200,17 @@ impl LogState {
         }
     }
 
+    /// The line budget holds while following, unless every line was asked for.
+    fn budget_applies(&self) -> bool {
+        self.follow.get_untracked() && !self.keep_all.get_untracked()
+    }
+
     /// Lines up to this seq would leave the page as soon as they entered it
     /// (following, and at least the line budget newer than them exists):
     /// they are counted but never rendered. Opening a long finished run, or
     /// coming back to a hidden tab, renders only the tail the page keeps.
     fn unrendered_upto(&self) -> u64 {
-        if self.keep_all.get_untracked() || !self.follow.get_untracked() || self.pending_target.get_value().is_some() {
+        if !self.budget_applies() || self.pending_target.get_value().is_some() {
             return 0;
         }
         self.total.get_untracked().saturating_sub(self.max_dom_lines.get_value() as u64)
@@ -262,7 +267,7 @@ impl LogState {
 
     /// While following, drops the oldest chunks beyond the page's line budget.
     pub fn trim(&self) {
-        if self.keep_all.get_untracked() || !self.follow.get_untracked() {
+        if !self.budget_applies() {
             return;
         }
         let max = self.max_dom_lines.get_value();

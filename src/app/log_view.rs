@@ -193,15 +193,15 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                         return;
                     }
                     backoff = 1;
-                    // "done" only once the last lines are on the page, not while they are appended.
-                    if !page.done || page.lines.is_empty() {
-                        state.feed.set(if page.done { Feed::Done } else { Feed::Live });
+                    // "done" is set below, once the last lines are on the page.
+                    if !page.done {
+                        state.feed.set(Feed::Live);
                     }
                     state.total.set(page.total);
                     let full = page.lines.len() as u32 >= PAGE_LIMIT;
                     if !page.lines.is_empty() {
-                        // One slice per frame: the page stays responsive (no
-                        // task near 50 ms) however many lines a reply brings.
+                        // One slice per browser task: the page stays responsive
+                        // however many lines a reply brings.
                         for (i, slice) in page.lines.chunks(SLICE_LINES).enumerate() {
                             if i > 0 {
                                 gloo_timers::future::TimeoutFuture::new(0).await;
