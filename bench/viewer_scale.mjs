@@ -2,8 +2,9 @@
 // streams 2,000 lines/s for 60 s (120,000 lines): main-thread busy share per
 // 10 s window (CDP TaskDuration), the longest freeze (largest gap of a 10 ms
 // heartbeat timer; `longtask` reports nothing headless), freezes over 50 ms,
-// JS heap and DOM nodes over time, lines shown, and whole-log search latency.
+// the same after the first line is shown (page load excluded), JS heap and DOM nodes over time, lines shown, and whole-log search latency.
 // usage: node bench/viewer_scale.mjs BASE_URL [RATE=2000] [SECONDS=60]
+// VIEW_QUERY (e.g. "?max_lines=5000") is appended to the run page's address.
 // (the server must run with --bench; bench/viewer_scale.sh starts everything)
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
 
@@ -18,15 +19,17 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 await page.addInitScript(() => {
   window.__gap = { max: 0, over50: 0, last: performance.now() };
   setInterval(() => { const t = performance.now(), g = t - window.__gap.last; window.__gap.last = t;
-    if (g > window.__gap.max) window.__gap.max = g; if (g > 60) window.__gap.over50++; }, 10);
+    if (g > window.__gap.max) window.__gap.max = g; if (g > 60) window.__gap.over50++;
+    if (g > 40) (window.__gaps ??= []).push([+t.toFixed(0), +g.toFixed(1)]); }, 10);
 });
 const cdp = await page.context().newCDPSession(page);
 await cdp.send("Performance.enable");
 const metric = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
 const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
 const t0 = Date.now();
-await page.goto(`${base}/runs/${run}`);
+await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
 await page.waitForSelector("pre#log .line");
+const firstLineAt = await page.evaluate(() => performance.now());
 const samples = [];
 let shown = 0;
 while (true) {
@@ -44,6 +47,8 @@ for (let i = 10; i < samples.length; i += 10) {
   windows.push(+((b.td - a.td) / (b.t - a.t)).toFixed(3));
 }
 const gap = await page.evaluate(() => window.__gap);
+// The same heartbeat after the first line was shown (page load and hydration excluded).
+const liveGaps = (await page.evaluate(() => window.__gaps ?? [])).filter(([t]) => t > firstLineAt);
 // Whole-log search: time until the server's match count is shown.
 const ts = Date.now();
 await page.locator("#search").fill(`bench line ${Math.floor(n / 2)}`);
@@ -55,6 +60,8 @@ console.log(JSON.stringify({
   rate, seconds: secs, lines: n, shown, wallS: last.t,
   busyPer10s: windows, busyFirst10s: windows[0], busyLast10s: windows.at(-1),
   maxFreezeMs: +gap.max.toFixed(1), freezesOver60ms: gap.over50,
+  maxFreezeLiveMs: Math.max(0, ...liveGaps.map(([, g]) => g)), liveFreezesOver50ms: liveGaps.filter(([, g]) => g > 50).length,
+  liveFreezesAt: liveGaps.filter(([, g]) => g > 50).map(([t, g]) => `${((t - firstLineAt) / 1000).toFixed(1)}s:${g}`).slice(0, 12),
   heapMiBAt: samples.filter((_, i) => i % 10 === 9).map((s) => +(s.heap / 2 ** 20).toFixed(1)),
   domNodesEnd: last.nodes, searchCountMs: searchMs,
   // where the main thread's time went over the whole run (seconds)

@@ -20,7 +20,7 @@ cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
 const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
 const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
 await cdp.send("Tracing.start", { categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc", transferMode: "ReportEvents" });
-await page.goto(`${base}/runs/${run}`);
+await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
 const t0 = Date.now();
 while ((Date.now() - t0) / 1000 < secs + 30) {
   await page.waitForTimeout(1000);
@@ -44,7 +44,7 @@ for (const t of tasks.filter((e) => e.dur > 40_000).sort((a, b) => b.dur - a.dur
     }
   }
   const top = Object.entries(spent).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`);
-  console.log(`  ${(t.dur / 1000).toFixed(1)} ms: ${top.join(", ")}`);
+  console.log(`  ${(t.dur / 1000).toFixed(1)} ms at ${((t.ts - tasks[0].ts) / 1e6).toFixed(1)} s: ${top.join(", ")}`);
 }
 for (const name of ["Layout", "UpdateLayoutTree", "ParseHTML"]) {
   const xs = events.filter((e) => e.ph === "X" && e.name === name && main.has(key(e)));

@@ -96,3 +96,51 @@ async fn a_wrong_password_is_one_preflight_error_and_never_logged() {
     assert!(all.contains("mysql://livesmoke_nobody:***@"), "the DSN is shown masked: {all}");
     assert!(!all.contains("s3cr3t-Pa55word"), "{all}");
 }
+
+/// A case keeps one connection per target from setup to teardown: a
+/// temporary table (visible only in the session that made it) created in
+/// setup is there for the steps and the undo, even with a pool of several.
+async fn one_session_per_case(kind: &str, url: &str) {
+    let table = unique("ls_tmp");
+    let text = format!(
+        r#"
+[db.main]
+kind = "{kind}"
+url = "{url}"
+max_connections = 4
+
+[[case]]
+name = "temp table across steps"
+  [[case.setup]]
+  sql = "CREATE TEMPORARY TABLE {table} (id INTEGER)"
+  undo = {{ sql = "DROP TABLE {table}" }}
+  [[case.setup]]
+  sql = "INSERT INTO {table} (id) VALUES (1), (2), (3)"
+  [[case.step]]
+  sql = "INSERT INTO {table} (id) VALUES (4)"
+  [[case.step]]
+  sql = "SELECT COUNT(*) AS n FROM {table}"
+  expect = {{ row = {{ n = 4 }} }}
+"#
+    );
+    let (report, lines) = run_suite_text(&text, RunOptions { lang: Lang::En, ..Default::default() }).await;
+    let t = texts(&lines);
+    assert_eq!(report.cases[0].outcome, CaseOutcome::Passed, "{t:#?}");
+    assert!(report.cases[0].cleanup_ok, "the undo dropped the temporary table: {t:#?}");
+}
+
+#[tokio::test]
+async fn mariadb_one_session_per_case() {
+    let Some(url) = mariadb_url().await else {
+        return;
+    };
+    one_session_per_case("mariadb", &url).await;
+}
+
+#[tokio::test]
+async fn postgres_one_session_per_case() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    one_session_per_case("postgres", &url).await;
+}

@@ -78,6 +78,19 @@ test("bad API input gets a 4xx with a readable message", async ({ request }) => 
   expect(suite.status()).toBe(404);
 });
 
+test("the poll's fast path answers exactly as the server function does", async ({ request }) => {
+  const id = await startRun(request);
+  await expect.poll(async () => (await (await request.get(`/api/log?run=${id}&after=999999&limit=1`)).json()).done).toBe(true);
+  // the page's plain `run&after&limit` query takes the fast path; a trailing `&` sends the same read through the server function
+  const fast = await request.get(`/api/log?run=${id}&after=2&limit=5`);
+  const viaFn = await request.get(`/api/log?run=${id}&after=2&limit=5&`);
+  expect(fast.status()).toBe(200);
+  expect(fast.headers()["content-type"]).toBe(viaFn.headers()["content-type"]);
+  const body = await fast.text();
+  expect(JSON.parse(body).lines.map((l: { seq: number }) => l.seq)).toEqual([3, 4, 5, 6, 7]);
+  expect(body).toEqual(await viaFn.text());
+});
+
 test("at phone width the page fits, and the log language switch runs the suite in English", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();

@@ -163,9 +163,15 @@ test("relative time and wrap are display choices that keep the text", async ({ p
   await waitDone(page);
   await page.locator("#time-mode").click();
   await expect(page.locator("pre#log")).toHaveClass(/\brel\b/);
-  await expect(page.locator("#L1 .ts")).toBeHidden();
-  const shown = await page.locator("#L1 .lv").evaluate((el) => getComputedStyle(el, "::before").content);
+  // the clock time takes no room; the time since the run's first line shows in its place
+  const ts = page.locator("#L1 .ts");
+  expect(await ts.evaluate((el) => getComputedStyle(el).fontSize)).toBe("0px");
+  const shown = await ts.evaluate((el) => getComputedStyle(el, "::before").content);
   expect(shown).toMatch(/^"\+0\.\d{3}s"$/);
+  await expect(page.locator("#L1")).toContainText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\[/);
+  expect(await shownLines(page)).toEqual(await serverLog(page, id));
+  await page.locator("#time-mode").click(); // back to clock time: one text node per line again
+  await expect(page.locator("pre#log .ts")).toHaveCount(0);
   await page.locator("#wrap").click();
   await expect(page.locator("pre#log")).toHaveClass(/\bnowrap\b/);
   expect(await shownLines(page)).toEqual(await serverLog(page, id));

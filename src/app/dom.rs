@@ -234,14 +234,15 @@ pub fn copy_to_clipboard(text: String) {
 }
 
 /// Re-renders line `seq` with the matches of `q` marked.
-pub fn mark_hit(seq: u64, q: &str) {
+pub fn mark_hit(state: LogState, seq: u64, q: &str) {
     #[cfg(feature = "hydrate")]
     {
-        let Some(el) = document().get_element_by_id(&format!("L{seq}")) else { return };
-        let text = el.text_content().unwrap_or_default().trim_end().to_string();
-        let rt = el.query_selector(".lv").ok().flatten().and_then(|l| l.get_attribute("data-rt")).unwrap_or_default();
-        el.set_inner_html(&super::log_render::remark_line(&text, &rt, q));
+        let (Some(el), Some(html)) = (document().get_element_by_id(&format!("L{seq}")), state.marked_line(seq, q))
+        else {
+            return;
+        };
+        el.set_inner_html(&html);
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (seq, q);
+    let _ = (state, seq, q);
 }

@@ -5,6 +5,12 @@
 //! numbers (`data-seq`) and relative times (`data-rt`) are shown by CSS
 //! pseudo-elements, which are not part of the text, so select-all, copy and
 //! find-in-page see only the log.
+//!
+//! A line is one element holding one text node: every node costs the
+//! browser's garbage collector on each major collection, and a long run keeps
+//! thousands of lines in the page, so the clock-time view (the default) uses
+//! no inner elements. The relative-time view wraps the clock time in a
+//! `.ts` element that CSS shrinks away and replaces with `data-rt`.
 
 use crate::model::LogLine;
 use std::fmt::Write;
@@ -59,8 +65,9 @@ impl Stamps {
     }
 }
 
-/// One `<span>` per line, each ending with a newline. `t0` is the run's first timestamp.
-pub fn chunk_html(lines: &[LogLine], t0: i64, raw_url: &str) -> String {
+/// One `<span>` per line, each ending with a newline. `t0` is the run's
+/// first timestamp; `relative` picks the relative-time view.
+pub fn chunk_html(lines: &[LogLine], t0: i64, relative: bool, raw_url: &str) -> String {
     let mut out = String::with_capacity(lines.len() * 160);
     let mut stamps = Stamps::default();
     for line in lines {
@@ -75,45 +82,40 @@ pub fn chunk_html(lines: &[LogLine], t0: i64, raw_url: &str) -> String {
             continue;
         }
         let _ = write!(out, "<span class=\"line lv-{}\" id=\"L{}\" data-seq=\"{}\">", line.level, line.seq, line.seq);
-        line_inner_html(line, t0, None, &mut stamps, &mut out);
-        // The newline is inside the block, so it separates lines in the
-        // text (copy, select-all) without adding a blank line on screen.
-        out.push_str("\n</span>");
+        line_inner_html(line, t0, relative, None, &mut stamps, &mut out);
+        out.push_str("</span>");
     }
     out
 }
 
 /// The inside of a line's span: its text in the seed's format,
-/// `YYYY-MM-DD HH:MM:SS[LEVEL]: message`, in three parts; with `mark`,
-/// every case-insensitive occurrence of it in the message is wrapped in `<mark>`.
-pub fn line_inner_html(line: &LogLine, t0: i64, mark: Option<&str>, stamps: &mut Stamps, out: &mut String) {
-    out.push_str("<span class=\"ts\">");
-    escape(stamps.of(line.ts), out);
-    out.push_str("</span><span class=\"lv\" data-rt=\"");
-    write_relative(line.ts, t0, out);
-    let _ = write!(out, "\">[{}]: </span>", line.level);
+/// `YYYY-MM-DD HH:MM:SS[LEVEL]: message` and a newline (inside the block, so
+/// it separates lines in the text without a blank line on screen); with
+/// `mark`, every case-insensitive occurrence of it in the message is wrapped
+/// in `<mark>`.
+pub fn line_inner_html(
+    line: &LogLine,
+    t0: i64,
+    relative: bool,
+    mark: Option<&str>,
+    stamps: &mut Stamps,
+    out: &mut String,
+) {
+    if relative {
+        out.push_str("<span class=\"ts\" data-rt=\"");
+        write_relative(line.ts, t0, out);
+        out.push_str("\">");
+        escape(stamps.of(line.ts), out);
+        out.push_str("</span>");
+    } else {
+        escape(stamps.of(line.ts), out);
+    }
+    let _ = write!(out, "[{}]: ", line.level);
     match mark {
         Some(q) if !q.is_empty() => marked(&line.msg, q, out),
         _ => escape(&line.msg, out),
     }
-}
-
-/// Rebuilds a rendered line's inner HTML from its text (as the DOM holds it)
-/// with the matches of `q` marked: used to highlight search hits in place.
-pub fn remark_line(text: &str, rt: &str, q: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    let (ts, rest) = text.split_at(19.min(text.len()));
-    let (level, msg) = rest.split_at(rest.find("]: ").map_or(0, |i| i + 3));
-    out.push_str("<span class=\"ts\">");
-    escape(ts, &mut out);
-    out.push_str("</span><span class=\"lv\" data-rt=\"");
-    escape(rt, &mut out);
-    out.push_str("\">");
-    escape(level, &mut out);
-    out.push_str("</span>");
-    marked(msg, q, &mut out);
     out.push('\n');
-    out
 }
 
 /// Escapes `text`, wrapping case-insensitive matches of `q` in `<mark>`.
@@ -158,11 +160,13 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_keeps_the_seed_text() {
-        let html = chunk_html(&[line(7, "<script>alert(1)</script> & co")], 0, "/raw");
+        let html = chunk_html(&[line(7, "<script>alert(1)</script> & co")], 0, false, "/raw");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
-        assert!(html.contains("class=\"line lv-ERROR\" id=\"L7\""));
-        assert!(html.contains("<span class=\"lv\" data-rt=\"+1.000s\">[ERROR]: </span>"));
+        assert!(html.starts_with("<span class=\"line lv-ERROR\" id=\"L7\" data-seq=\"7\">"));
+        assert!(html.contains("[ERROR]: &lt;script&gt;"));
         assert!(!html.contains("<script>"));
+        // one element per line, one text node inside it
+        assert_eq!(html.matches('<').count(), 2, "{html}");
     }
 
     #[test]
@@ -173,12 +177,21 @@ mod tests {
     }
 
     #[test]
-    fn remarking_a_line_keeps_its_text() {
-        let l = line(3, "select 1");
-        let mut plain = String::new();
-        line_inner_html(&l, 0, Some("SELECT"), &mut Stamps::default(), &mut plain);
-        assert_eq!(remark_line(&l.seed_format(), "+1.000s", "SELECT"), format!("{plain}\n"));
-        assert!(plain.ends_with("<mark>select</mark> 1"));
+    fn a_marked_line_marks_the_message_only() {
+        let l = line(3, "ERROR select 1");
+        let mut out = String::new();
+        line_inner_html(&l, 0, false, Some("error"), &mut Stamps::default(), &mut out);
+        assert!(out.ends_with("[ERROR]: <mark>ERROR</mark> select 1\n"), "{out}");
+    }
+
+    #[test]
+    fn the_relative_view_keeps_the_clock_time_in_the_text() {
+        let mut l = line(3, "go");
+        l.ts = 2_500;
+        let html = chunk_html(&[l.clone()], 1_000, true, "/raw");
+        assert!(html.contains("<span class=\"ts\" data-rt=\"+1.500s\">"), "{html}");
+        let text = html.split('<').map(|p| p.split_once('>').map_or(p, |(_, t)| t)).collect::<String>();
+        assert_eq!(text, format!("{}\n", l.seed_format()));
     }
 
     #[test]
@@ -187,9 +200,8 @@ mod tests {
         a.ts = 1_764_000_000_999;
         let mut b = line(2, "next");
         b.ts = a.ts + 1; // the next second
-        let html = chunk_html(&[a.clone(), b.clone()], 0, "/raw");
+        let html = chunk_html(&[a.clone(), b.clone()], 0, false, "/raw");
         let text = html
-            .replace("\n</span>", "\n")
             .split('<')
             .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
             .collect::<String>()
@@ -217,7 +229,7 @@ mod tests {
     #[test]
     fn gap_lines_link_to_the_raw_log() {
         let gap = LogLine::gap(900, 899, 0);
-        let html = chunk_html(&[gap], 0, "/api/log.txt?run=3");
+        let html = chunk_html(&[gap], 0, false, "/api/log.txt?run=3");
         assert!(html.contains("data-dropped=\"899\""));
         assert!(html.contains("899 lines missing here (lines 2-900)"));
         assert!(html.contains("href=\"/api/log.txt?run=3\""));

@@ -2,7 +2,7 @@
 //! chunks, level counts, follow mode, search hits. `append` is the one place
 //! a page of lines from the server enters the page.
 
-use super::log_render::chunk_html;
+use super::log_render::{chunk_html, line_inner_html, Stamps};
 use crate::model::{CaseEnd, Level, LogLine, RunInfo};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -10,11 +10,16 @@ use std::sync::Arc;
 /// Lines per rendered chunk.
 const CHUNK_LINES: usize = 100;
 
-/// Up to `CHUNK_LINES` consecutive lines of one section, as rendered HTML.
+/// Up to `CHUNK_LINES` consecutive lines of one section, as rendered HTML,
+/// with the lines themselves (to render them again in the other time view,
+/// or one of them with its search match marked).
 #[derive(Clone)]
 pub struct Chunk {
     pub id: u64,
     pub html: Arc<str>,
+    /// Rendered in the relative-time view.
+    pub relative: bool,
+    pub rows: Arc<[LogLine]>,
     /// Its last seq and how many lines it holds (for trimming).
     pub last: u64,
     pub lines: usize,
@@ -23,7 +28,7 @@ pub struct Chunk {
 /// Lines kept in the page while following; older chunks leave the DOM
 /// (search, jumps and permalinks bring them back), so a long run costs the
 /// tab a bounded amount of memory and work.
-pub const DEFAULT_MAX_DOM_LINES: usize = 20_000;
+pub const DEFAULT_MAX_DOM_LINES: usize = 10_000;
 
 /// Consecutive lines of one case (or of the run itself, `case: None`).
 #[derive(Clone)]
@@ -224,13 +229,16 @@ impl LogState {
             self.trimmed.update(|t| *t = (*t).max(last));
         }
         let rendered = &group[skipped..];
+        let relative = self.relative.get_untracked();
         // Small chunks: each is its own `content-visibility` box, so only the
         // few on screen are laid out, however many lines a poll brings.
         let chunks: Vec<Chunk> = rendered
             .chunks(CHUNK_LINES)
             .map(|c| Chunk {
                 id: c[0].seq,
-                html: Arc::from(chunk_html(c, t0, raw)),
+                html: Arc::from(chunk_html(c, t0, relative, raw)),
+                relative,
+                rows: Arc::from(c),
                 last: c[c.len() - 1].seq,
                 lines: c.len(),
             })
@@ -292,6 +300,36 @@ impl LogState {
             });
         }
         self.trimmed.set(trimmed);
+    }
+
+    /// Renders every chunk in the page again in the time view now chosen
+    /// (the switch is rare; the page's text stays the same).
+    pub fn rerender(&self) {
+        let relative = self.relative.get_untracked();
+        let (t0, raw) = (self.t0.get_value().unwrap_or(0), self.raw_url());
+        for section in self.sections.get_untracked() {
+            if section.chunks.with_untracked(|c| c.iter().any(|c| c.relative != relative)) {
+                section.chunks.update(|chunks| {
+                    for c in chunks.iter_mut().filter(|c| c.relative != relative) {
+                        c.html = Arc::from(chunk_html(&c.rows, t0, relative, &raw));
+                        c.relative = relative;
+                    }
+                });
+            }
+        }
+    }
+
+    /// The inner HTML of rendered line `seq` with the matches of `q` marked.
+    pub fn marked_line(&self, seq: u64, q: &str) -> Option<String> {
+        let section = self.section_of(seq)?;
+        let line = section.chunks.with_untracked(|chunks| {
+            let c = chunks.iter().rev().find(|c| c.id <= seq)?;
+            c.rows.iter().find(|l| l.seq == seq).cloned()
+        })?;
+        let mut out = String::new();
+        let t0 = self.t0.get_value().unwrap_or(0);
+        line_inner_html(&line, t0, self.relative.get_untracked(), Some(q), &mut Stamps::default(), &mut out);
+        Some(out)
     }
 
     /// Starts over from line 1 rendering every line, then shows `target`.

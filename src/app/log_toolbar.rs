@@ -70,7 +70,7 @@ pub fn LogToolbar(pre: Pre) -> impl IntoView {
                 <button id="next-hit" disabled=move || state.hits.get().is_empty() on:click=move |_| jump_hit(state, pre, true)>"›"</button>
             </span>
             <button id="wrap" class="toggle" aria-pressed=move || state.wrap.get().to_string() on:click=move |_| state.wrap.update(|w| *w = !*w)>"wrap"</button>
-            <button id="time-mode" class="toggle" aria-pressed=move || state.relative.get().to_string() on:click=move |_| state.relative.update(|r| *r = !*r)>
+            <button id="time-mode" class="toggle" aria-pressed=move || state.relative.get().to_string() on:click=move |_| { state.relative.update(|r| *r = !*r); state.rerender(); }>
                 {move || if state.relative.get() { "relative time" } else { "clock time" }}
             </button>
             <a id="download-txt" href=move || format!("/api/log.txt?run={}", run_id()) download=move || format!("run-{}.log", run_id())>"raw log"</a>
@@ -143,6 +143,6 @@ fn jump_hit(state: LogState, pre: Pre, forward: bool) {
     let i = step(state.hit.get_untracked(), reachable, forward);
     state.hit.set(Some(i));
     let q = state.query.get_untracked();
-    dom::mark_hit(hits[i], q.trim());
+    dom::mark_hit(state, hits[i], q.trim());
     dom::show_line(state, pre, hits[i], "hit-current");
 }

@@ -161,7 +161,7 @@ fn SectionView(section: Section) -> impl IntoView {
         <span class="case" data-section=id data-case=case.clone() data-outcome=move || end.get().map(|e| e.outcome)>
             {head}
             <span class="case-body" class:collapsed=move || !open.get()>
-                <For each=move || chunks.get() key=|c| c.id let:c>
+                <For each=move || chunks.get() key=|c| (c.id, c.relative) let:c>
                     <span class="chunk" inner_html=c.html.to_string()></span>
                 </For>
             </span>

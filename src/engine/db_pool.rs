@@ -1,7 +1,9 @@
-//! One connection pool per database target, opened once per run and reused
-//! by every step (sqlx caches each connection's prepared statements). Pools
-//! skip sqlx's ping on every acquire: preflight already proved the target,
-//! and the ping doubled the round trips of a commit-per-statement setup.
+//! One connection pool per database target, opened once per run; a case
+//! takes one connection per target ([`DbConn`]) and keeps it for all its
+//! steps (see `case_connections`), so sqlx's prepared-statement cache and the
+//! session (temporary tables, `SET`) carry from step to step. Pools skip
+//! sqlx's ping on every acquire: preflight already proved the target, and the
+//! ping doubled the round trips of a commit-per-statement setup.
 //!
 //! A statement with `params` is prepared and bound by the driver; one without
 //! goes as plain text (so DDL and multi-statement scripts work everywhere).
@@ -43,6 +45,14 @@ pub struct SqlResult {
     pub affected: u64,
     pub rows: Vec<Map<String, Value>>,
     pub insert_id: Option<i64>,
+}
+
+/// One connection taken from a [`DbPool`]; it goes back to the pool when dropped.
+#[derive(Debug)]
+pub enum DbConn {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
 #[derive(Debug, Clone)]
@@ -106,34 +116,15 @@ impl DbPool {
 
     /// The preflight query: one round trip proving the target answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        self.execute("SELECT 1", &[]).await.map(|_| ())
+        self.acquire().await?.execute("SELECT 1", &[]).await.map(|_| ())
     }
 
-    pub async fn execute(&self, sql: &str, params: &[SqlParam]) -> Result<SqlResult, sqlx::Error> {
-        match self {
-            DbPool::Sqlite(pool) => {
-                run!(pool, sql, params, |r: &sqlx::sqlite::SqliteQueryResult| Some(r.last_insert_rowid()), sqlx::sqlite::SqliteRow, [i64, f64, String, bool, Vec<u8>])
-            }
-            DbPool::MySql(pool) => run!(
-                pool,
-                sql,
-                params,
-                |r: &sqlx::mysql::MySqlQueryResult| (r.last_insert_id() > 0).then_some(r.last_insert_id() as i64),
-                sqlx::mysql::MySqlRow,
-                [i64, u64, f64, f32, String, bool, chrono::NaiveDateTime, chrono::NaiveDate, chrono::DateTime<chrono::Utc>, serde_json::Value, Vec<u8>]
-            ),
-            DbPool::Postgres(pool) => {
-                let sql = if params.is_empty() { sql.to_string() } else { pg_placeholders(sql) };
-                run!(
-                    pool,
-                    &sql,
-                    params,
-                    |_: &sqlx::postgres::PgQueryResult| None,
-                    sqlx::postgres::PgRow,
-                    [i64, i32, i16, f64, f32, String, bool, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>, chrono::NaiveDate, serde_json::Value, Vec<u8>]
-                )
-            }
-        }
+    pub async fn acquire(&self) -> Result<DbConn, sqlx::Error> {
+        Ok(match self {
+            DbPool::Sqlite(pool) => DbConn::Sqlite(pool.acquire().await?),
+            DbPool::MySql(pool) => DbConn::MySql(pool.acquire().await?),
+            DbPool::Postgres(pool) => DbConn::Postgres(pool.acquire().await?),
+        })
     }
 
     pub async fn close(&self) {
@@ -145,7 +136,36 @@ impl DbPool {
     }
 }
 
-/// Runs one statement on a pool of any driver; `$types` are tried in order
+impl DbConn {
+    pub async fn execute(&mut self, sql: &str, params: &[SqlParam]) -> Result<SqlResult, sqlx::Error> {
+        match self {
+            DbConn::Sqlite(conn) => {
+                run!(&mut **conn, sql, params, |r: &sqlx::sqlite::SqliteQueryResult| Some(r.last_insert_rowid()), sqlx::sqlite::SqliteRow, [i64, f64, String, bool, Vec<u8>])
+            }
+            DbConn::MySql(conn) => run!(
+                &mut **conn,
+                sql,
+                params,
+                |r: &sqlx::mysql::MySqlQueryResult| (r.last_insert_id() > 0).then_some(r.last_insert_id() as i64),
+                sqlx::mysql::MySqlRow,
+                [i64, u64, f64, f32, String, bool, chrono::NaiveDateTime, chrono::NaiveDate, chrono::DateTime<chrono::Utc>, serde_json::Value, Vec<u8>]
+            ),
+            DbConn::Postgres(conn) => {
+                let sql = if params.is_empty() { sql.to_string() } else { pg_placeholders(sql) };
+                run!(
+                    &mut **conn,
+                    &sql,
+                    params,
+                    |_: &sqlx::postgres::PgQueryResult| None,
+                    sqlx::postgres::PgRow,
+                    [i64, i32, i16, f64, f32, String, bool, chrono::NaiveDateTime, chrono::DateTime<chrono::Utc>, chrono::NaiveDate, serde_json::Value, Vec<u8>]
+                )
+            }
+        }
+    }
+}
+
+/// Runs one statement on a connection of any driver; `$types` are tried in order
 /// to turn each column into JSON.
 macro_rules! run {
     ($pool:expr, $sql:expr, $params:expr, $insert_id:expr, $row:ty, [$($ty:ty),*]) => {{

@@ -2,6 +2,8 @@
 //! that narrate them. Everything here is async and non-blocking; SQL goes
 //! through sqlx's async drivers (the seed's `_edit` blocked the event loop).
 
+/// The connections one case holds, one per database target.
+pub mod case_connections;
 /// Connection pools per database target, and running one statement.
 pub mod db_pool;
 /// One HTTP step: render, send, check, capture.

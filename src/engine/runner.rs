@@ -3,6 +3,7 @@
 //! cleanup always runs, every step is logged through the async queue, and SQL
 //! runs on async drivers so the web server never waits for the database.
 
+use super::case_connections::{CaseConnections, TakeError};
 use super::db_pool::DbPool;
 use super::messages::{Lang, Msg};
 use super::outcome::{CaseOutcome, CaseReport, RunReport};
@@ -135,8 +136,15 @@ pub async fn run_announced(
             });
             continue;
         }
-        let ctx =
-            CaseRun { suite, plan, pools: &pools, down: &down, http: &http, lang, log: logger.for_case(case_name) };
+        let ctx = CaseRun {
+            suite,
+            plan,
+            conns: CaseConnections::new(&pools),
+            down: &down,
+            http: &http,
+            lang,
+            log: logger.for_case(case_name),
+        };
         let r = ctx.run(case, logger.run()).await;
         stop = opts.fail_fast && r.outcome != CaseOutcome::Passed;
         report.cases.push(r);
@@ -220,7 +228,7 @@ fn all_steps(case: &Case) -> impl Iterator<Item = &Step> {
 struct CaseRun<'a> {
     suite: &'a LoadedSuite,
     plan: &'a Plan,
-    pools: &'a BTreeMap<String, DbPool>,
+    conns: CaseConnections<'a>,
     down: &'a BTreeMap<String, String>,
     http: &'a reqwest::Client,
     lang: Lang,
@@ -356,9 +364,16 @@ impl CaseRun<'_> {
     ) -> Result<(), StepError> {
         let captures: Result<Captures, StepError> = if step.sql.is_some() {
             let target = self.suite.target_of(case, step).unwrap_or_default();
-            match self.pools.get(target) {
-                Some(pool) => sql_step::run_sql(step, pool, vars, log, phase, self.lang).await,
-                None => Err(StepError::Error(format!("target `{target}` is unavailable"))),
+            match self.conns.take(target).await {
+                Ok(mut conn) => {
+                    let result = sql_step::run_sql(step, &mut conn, vars, log, phase, self.lang).await;
+                    self.conns.put_back(target, conn);
+                    result
+                }
+                Err(TakeError::Unavailable) => Err(StepError::Error(format!("target `{target}` is unavailable"))),
+                Err(TakeError::Acquire(e)) => {
+                    Err(StepError::Error(format!("target `{target}`: no connection: {}", sql_step::driver_message(&e))))
+                }
             }
         } else {
             super::http_step::run_http(step, self.http, vars, log, phase, self.lang).await

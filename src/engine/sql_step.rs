@@ -1,7 +1,7 @@
 //! One SQL step: render its params, log it the seed's way, run it, check its
 //! `expect`, and return its captures.
 
-use super::db_pool::{DbPool, SqlParam, SqlResult};
+use super::db_pool::{DbConn, SqlParam, SqlResult};
 use super::messages::{Lang, Msg};
 use crate::logging::Logger;
 use crate::model::Phase;
@@ -33,7 +33,7 @@ pub type Captures = Vec<(String, String)>;
 
 pub async fn run_sql(
     step: &Step,
-    pool: &DbPool,
+    conn: &mut DbConn,
     vars: &Vars,
     log: &Logger,
     phase: Phase,
@@ -47,7 +47,7 @@ pub async fn run_sql(
         log.debug(Msg::SqlParams { params: &format!("[{}]", shown.join(", ")) }.render(lang)).await;
     }
     let started = Instant::now();
-    let result = pool.execute(sql, &params).await;
+    let result = conn.execute(sql, &params).await;
     let ms = started.elapsed().as_millis();
     let expect = step.expect.clone().unwrap_or_default();
     let result = match (result, &expect.error) {

@@ -8,6 +8,8 @@ pub mod bench_endpoints;
 pub mod config;
 /// Raw log downloads (`/api/log.txt`, `/api/log.jsonl`).
 pub mod downloads;
+/// `GET /api/log`'s hot path (the poll), same replies as the server function.
+pub mod log_route;
 /// The axum router: pages, server functions, downloads.
 pub mod router;
 /// The one state object handed to server functions and handlers.

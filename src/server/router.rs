@@ -30,6 +30,7 @@ pub fn router(state: AppState, bench: bool) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(api_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::log_route::fast_poll))
         .with_state(state)
 }
 

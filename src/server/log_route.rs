@@ -1,0 +1,73 @@
+//! `GET /api/log`, the endpoint every open log view polls twice a second, on
+//! its hot path. It is the `read_log` server function's own URL and answers
+//! with the same JSON; this middleware only skips the server-function layer
+//! (a reactive owner and context per request, the query decoder) when the
+//! query is the plain `run=…&after=…&limit=…` the page sends and the store
+//! knows the run. Any other request (a bad or unknown parameter, an unknown
+//! run, an error) goes on to the server function, so every error reply stays
+//! the one it defines.
+
+use super::state::AppState;
+use crate::app::log_view::{DEFAULT_LIMIT, MAX_LIMIT};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub async fn fast_poll(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() == Method::GET && req.uri().path() == "/api/log" {
+        if let Some((run, after, limit)) = req.uri().query().and_then(plain_query) {
+            if let Ok(Some(page)) = state.store.read_known(run, after, limit as usize).await {
+                if let Ok(body) = serde_json::to_vec(&page) {
+                    let mut res = Response::new(Body::from(body));
+                    res.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    return res;
+                }
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// `run=<u64>[&after=<u64>][&limit=<1..=MAX_LIMIT>]`, each key at most once,
+/// nothing else; `None` for anything the server function should judge.
+fn plain_query(query: &str) -> Option<(u64, u64, u32)> {
+    let (mut run, mut after, mut limit) = (None, None, None);
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=')?;
+        let slot = match key {
+            "run" => &mut run,
+            "after" => &mut after,
+            "limit" => &mut limit,
+            _ => return None,
+        };
+        if slot.is_some() || value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *slot = Some(value.parse::<u64>().ok()?);
+    }
+    let limit = limit.unwrap_or(DEFAULT_LIMIT as u64);
+    if limit == 0 || limit > MAX_LIMIT as u64 {
+        return None;
+    }
+    Some((run?, after.unwrap_or(0), limit as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_query;
+
+    #[test]
+    fn only_the_plain_query_takes_the_fast_path() {
+        assert_eq!(plain_query("run=3&after=10&limit=500"), Some((3, 10, 500)));
+        assert_eq!(plain_query("limit=7&run=3"), Some((3, 0, 7)));
+        assert_eq!(plain_query("run=3"), Some((3, 0, 500)));
+        for other in
+            ["", "after=1", "run=abc", "run=3&run=4", "run=3&limit=0", "run=3&limit=5001", "run=3&x=1", "run=+3", "run"]
+        {
+            assert_eq!(plain_query(other), None, "{other}");
+        }
+    }
+}
