@@ -68,6 +68,7 @@ async fn mariadb() {
         return;
     };
     check("mariadb", &url).await;
+    one_session_per_case("mariadb", &url).await;
 }
 
 #[tokio::test]
@@ -76,6 +77,7 @@ async fn postgres() {
         return;
     };
     check("postgres", &url).await;
+    one_session_per_case("postgres", &url).await;
 }
 
 #[tokio::test]
@@ -127,20 +129,4 @@ name = "temp table across steps"
     let t = texts(&lines);
     assert_eq!(report.cases[0].outcome, CaseOutcome::Passed, "{t:#?}");
     assert!(report.cases[0].cleanup_ok, "the undo dropped the temporary table: {t:#?}");
-}
-
-#[tokio::test]
-async fn mariadb_one_session_per_case() {
-    let Some(url) = mariadb_url().await else {
-        return;
-    };
-    one_session_per_case("mariadb", &url).await;
-}
-
-#[tokio::test]
-async fn postgres_one_session_per_case() {
-    let Some(url) = postgres_url().await else {
-        return;
-    };
-    one_session_per_case("postgres", &url).await;
 }

@@ -20,7 +20,7 @@ pub struct Chunk {
     /// Rendered in the relative-time view.
     pub relative: bool,
     pub rows: Arc<[LogLine]>,
-    /// Its last seq and how many lines it holds (for trimming).
+    /// Its last seq and how many log lines it holds, gap markers not counted (for trimming).
     pub last: u64,
     pub lines: usize,
 }
@@ -223,7 +223,9 @@ impl LogState {
 
     fn append_group(&self, group: &[LogLine], t0: i64, raw: &str, skip: u64) {
         let case = group[0].case.clone();
-        let skipped = group.iter().take_while(|l| l.seq <= skip).count();
+        // A gap marker is always drawn (where lines are missing is what the
+        // reader must see), and it does not count against the line budget.
+        let skipped = group.iter().take_while(|l| l.seq <= skip && !l.is_gap()).count();
         if skipped > 0 {
             let last = group[skipped - 1].seq;
             self.trimmed.update(|t| *t = (*t).max(last));
@@ -240,10 +242,10 @@ impl LogState {
                 relative,
                 rows: Arc::from(c),
                 last: c[c.len() - 1].seq,
-                lines: c.len(),
+                lines: c.iter().filter(|l| !l.is_gap()).count(),
             })
             .collect();
-        self.dom_lines.update_value(|n| *n += rendered.len());
+        self.dom_lines.update_value(|n| *n += rendered.iter().filter(|l| !l.is_gap()).count());
         let last = self
             .sections
             .with_untracked(|s| s.last().filter(|s| s.case == case && s.end.get_untracked().is_none()).cloned());
