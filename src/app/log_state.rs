@@ -20,9 +20,22 @@ pub struct Chunk {
     /// Rendered in the relative-time view.
     pub relative: bool,
     pub rows: Arc<[LogLine]>,
-    /// Its last seq and how many log lines it holds, gap markers not counted (for trimming).
-    pub last: u64,
-    pub lines: usize,
+}
+
+impl Chunk {
+    /// Its last seq (for trimming).
+    fn last(&self) -> u64 {
+        self.rows.last().map_or(self.id, |l| l.seq)
+    }
+
+    /// How many log lines it holds, gap markers not counted (the line budget's unit).
+    fn lines(&self) -> usize {
+        count_lines(&self.rows)
+    }
+}
+
+fn count_lines(rows: &[LogLine]) -> usize {
+    rows.iter().filter(|l| !l.is_gap()).count()
 }
 
 /// Lines kept in the page while following; older chunks leave the DOM
@@ -241,11 +254,9 @@ impl LogState {
                 html: Arc::from(chunk_html(c, t0, relative, raw)),
                 relative,
                 rows: Arc::from(c),
-                last: c[c.len() - 1].seq,
-                lines: c.iter().filter(|l| !l.is_gap()).count(),
             })
             .collect();
-        self.dom_lines.update_value(|n| *n += rendered.iter().filter(|l| !l.is_gap()).count());
+        self.dom_lines.update_value(|n| *n += count_lines(rendered));
         let last = self
             .sections
             .with_untracked(|s| s.last().filter(|s| s.case == case && s.end.get_untracked().is_none()).cloned());
@@ -293,9 +304,10 @@ impl LogState {
             section.chunks.update(|chunks| {
                 let mut k = 0;
                 while k < chunks.len() && excess > 0 {
-                    excess = excess.saturating_sub(chunks[k].lines);
-                    self.dom_lines.update_value(|n| *n -= chunks[k].lines);
-                    trimmed = trimmed.max(chunks[k].last);
+                    let lines = chunks[k].lines();
+                    excess = excess.saturating_sub(lines);
+                    self.dom_lines.update_value(|n| *n -= lines);
+                    trimmed = trimmed.max(chunks[k].last());
                     k += 1;
                 }
                 chunks.drain(..k);
