@@ -194,6 +194,18 @@ impl LogStore {
         if have < index.len() {
             st.index.extend_from_slice(&index[have..]);
         }
+        if lines.last().is_none_or(|l| persisted >= l.seq) {
+            // Everything is on disk (the usual case): make room first and
+            // take only the lines that stay, so the ring never grows past
+            // its capacity (no reallocation, no copying lines that would
+            // leave at once).
+            let keep = lines.len().min(self.ring_cap);
+            let old = (st.ring.len() + keep).saturating_sub(self.ring_cap);
+            st.ring.drain(..old);
+            let skip = lines.len() - keep;
+            st.ring.extend(lines.into_iter().skip(skip));
+            return;
+        }
         st.ring.extend(lines);
         let excess = st.ring.len().saturating_sub(self.ring_cap);
         if excess > 0 {

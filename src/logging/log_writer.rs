@@ -1,22 +1,17 @@
 //! The one consumer of the log queue. It runs on its own OS thread because it
 //! does blocking file I/O; producers and readers on the async runtime never wait
-//! for the disk. It drains the queue in batches, numbers each run's lines
+//! for the disk. It takes the queue's events in batches (all that waited), numbers each run's lines
 //! 1, 2, 3, …, appends them to the run's file, flushes once per batch, and only
 //! then publishes them to the store, so a line that leaves memory is on disk.
 
 use super::log_file::LogFileWriter;
-use super::log_queue::{LineEvent, LogEvent};
+use super::log_queue::{LineEvent, LogEvent, LogReceiver};
 use super::log_store::{LogStore, RunLog};
 use crate::model::LogLine;
-use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::mpsc;
-
-/// Events taken from the queue at once.
-const BATCH: usize = 4096;
 
 /// Starts the writer thread. It ends when every [`super::LogQueue`] is dropped.
-pub fn spawn(store: Arc<LogStore>, rx: mpsc::Receiver<LogEvent>) -> std::thread::JoinHandle<()> {
+pub fn spawn(store: Arc<LogStore>, rx: LogReceiver) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("log-writer".into())
         .spawn(move || drain(store, rx))
@@ -65,7 +60,7 @@ impl OpenRun {
             case: e.case.map(|c| c.to_string()),
             phase: e.phase,
             step: e.step,
-            end: e.end,
+            end: e.end.map(|end| *end),
             dropped: 0,
         };
         self.next_seq += 1;
@@ -97,18 +92,31 @@ impl OpenRun {
     }
 }
 
-fn drain(store: Arc<LogStore>, mut rx: mpsc::Receiver<LogEvent>) {
-    let mut open: HashMap<u64, OpenRun> = HashMap::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    while rx.blocking_recv_many(&mut batch, BATCH) > 0 {
+fn drain(store: Arc<LogStore>, mut rx: LogReceiver) {
+    // The runs being written: a handful at most, so a short list searched
+    // from the one used last beats hashing every line's run id.
+    let mut open: Vec<(u64, OpenRun)> = Vec::new();
+    let mut last = 0;
+    let mut batch = Vec::with_capacity(rx.capacity());
+    while rx.blocking_take(&mut batch) > 0 {
         for event in batch.drain(..) {
             match event {
                 LogEvent::Line(e) => {
                     let run = e.run;
-                    open.entry(run).or_insert_with(|| OpenRun::open(&store, run)).push(e);
+                    if open.get(last).is_none_or(|(r, _)| *r != run) {
+                        last = match open.iter().position(|(r, _)| *r == run) {
+                            Some(i) => i,
+                            None => {
+                                open.push((run, OpenRun::open(&store, run)));
+                                open.len() - 1
+                            }
+                        };
+                    }
+                    open[last].1.push(e);
                 }
                 LogEvent::Finish { run } => {
-                    if let Some(mut r) = open.remove(&run) {
+                    if let Some(i) = open.iter().position(|(r, _)| *r == run) {
+                        let (_, mut r) = open.swap_remove(i);
                         r.commit(&store, run);
                     }
                     store.finish(run);
@@ -124,7 +132,7 @@ fn drain(store: Arc<LogStore>, mut rx: mpsc::Receiver<LogEvent>) {
     commit_all(&store, &mut open);
 }
 
-fn commit_all(store: &LogStore, open: &mut HashMap<u64, OpenRun>) {
+fn commit_all(store: &LogStore, open: &mut [(u64, OpenRun)]) {
     for (run, r) in open.iter_mut() {
         r.commit(store, *run);
     }

@@ -60,10 +60,10 @@ impl Logger {
 
     /// The last line of a case, carrying its outcome for the viewer.
     pub async fn case_end(&self, level: Level, msg: impl Into<String>, end: crate::model::CaseEnd) {
-        self.emit(level, msg.into(), Some(end)).await
+        self.emit(level, msg.into(), Some(Box::new(end))).await
     }
 
-    async fn emit(&self, level: Level, msg: String, end: Option<crate::model::CaseEnd>) {
+    async fn emit(&self, level: Level, msg: String, end: Option<Box<crate::model::CaseEnd>>) {
         let event = LineEvent {
             run: self.run,
             ts: now_ms(),
