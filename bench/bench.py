@@ -583,12 +583,15 @@ def count_rows(kind, path=None):
 
 
 def wait_run(run, timeout=600):
+    # The run's duration is timed by the server (finished_at - started_at), so
+    # asking often only adds load on the server's core while it runs: every
+    # 10 ms cost (e) about 5 % of its rate.
     deadline = time.time() + timeout
     while time.time() < deadline:
         for r in request(A.our_port, "GET", "/api/runs"):
             if r["id"] == run and r["status"] != "running":
                 return r
-        time.sleep(0.01)
+        time.sleep(0.1)
     raise TimeoutError(f"run {run} still running")
 
 
