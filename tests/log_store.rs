@@ -145,3 +145,74 @@ async fn many_concurrent_readers_each_get_the_whole_log_while_it_is_written() {
         assert_eq!(got, (1..=20_000).collect::<Vec<u64>>());
     }
 }
+
+#[tokio::test]
+async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exactly() {
+    use livesmoke::model::{CaseEnd, LogOutline};
+    let p = pipe(500);
+    let run = p.logger(11);
+    run.info("run starts").await;
+    for (name, outcome) in [("a", "passed"), ("b", "failed"), ("c", "passed")] {
+        let case = run.for_case(name);
+        for i in 0..2_000 {
+            match i % 500 {
+                7 => case.error(format!("{name} broke {i}")).await,
+                9 => case.warning(format!("{name} slow {i}")).await,
+                _ => case.debug(format!("{name} {i}")).await,
+            }
+        }
+        case.case_end(
+            Level::Info,
+            format!("{name} {outcome}"),
+            CaseEnd { outcome: outcome.into(), ms: 3, cleanup_ok: true },
+        )
+        .await;
+    }
+    run.info("run ends").await;
+    p.queue.flush().await.unwrap();
+    let all = p.read_all(11, 5_000).await;
+    assert_eq!(all.len(), 6_005);
+
+    // keep 1,000: lines 1..=5,005 come as an outline (on disk and in memory), then the newest
+    let page = p.store.read_keeping(11, 0, 2_000, Some(1_000)).await.unwrap().unwrap();
+    let outline = page.outline.as_deref().expect("an outline of the 5,005 older lines");
+    let mut expected = LogOutline::default();
+    all[..5_005].iter().for_each(|l| expected.add(l));
+    assert_eq!(outline, &expected);
+    assert_eq!((outline.upto, outline.last_line), (5_005, 5_005));
+    assert_eq!(outline.counts.iter().sum::<u64>(), 5_005);
+    assert_eq!(outline.problems.len(), 10); // 4 in a, 4 in b, and 2 of c's before seq 5,005
+    let cases: Vec<_> =
+        outline.sections.iter().map(|s| (s.case.as_deref(), s.end.as_ref().map(|e| e.outcome.as_str()))).collect();
+    assert_eq!(cases, vec![(None, None), (Some("a"), Some("passed")), (Some("b"), Some("failed")), (Some("c"), None)]);
+    assert_eq!(page.lines.first().map(|l| l.seq), Some(5_006));
+    assert_eq!(page.lines.len(), 1_000);
+    assert!(page.done || page.next == 6_005);
+
+    // a cursor already past most of it: fewer than 1,000 lines would be skipped, so none are
+    let near = p.store.read_keeping(11, 4_500, 2_000, Some(1_000)).await.unwrap().unwrap();
+    assert!(near.outline.is_none());
+    assert_eq!(near.lines[0].seq, 4_501);
+    // a reader that keeps everything gets the lines themselves
+    let plain = p.store.read_keeping(11, 0, 2_000, None).await.unwrap().unwrap();
+    assert!(plain.outline.is_none());
+    assert_eq!(plain.lines.len(), 2_000);
+}
+
+#[tokio::test]
+async fn an_outline_takes_a_gap_marker_whole_and_names_the_last_real_line() {
+    let p = pipe(100);
+    std::fs::create_dir_all(p.store.path_of(12)).unwrap(); // only the newest 100 lines survive
+    let log = p.logger(12);
+    for i in 1..=3_000 {
+        log.info(format!("l{i}")).await;
+    }
+    p.queue.flush().await.unwrap();
+    let page = p.store.read_keeping(12, 0, 500, Some(50)).await.unwrap().unwrap();
+    let outline = page.outline.as_deref().unwrap();
+    assert_eq!(outline.gaps.len(), 1);
+    assert_eq!((outline.gaps[0].seq, outline.gaps[0].dropped), (2_900, 2_900));
+    assert_eq!((outline.upto, outline.last_line), (2_950, 2_950));
+    assert_eq!(outline.counts[1], 50); // lines 2,901..=2,950 at INFO; the marker is not a line
+    assert_eq!(page.lines.iter().map(|l| l.seq).collect::<Vec<_>>(), (2_951..=3_000).collect::<Vec<_>>());
+}

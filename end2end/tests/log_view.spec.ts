@@ -240,6 +240,35 @@ test("lines the server could not keep show as a gap marker with the exact count,
   await expect(page.locator("#trimmed")).toHaveCount(0); // missing lines are not lines that left the page
 });
 
+test("a long finished run opens at its tail: older lines are summarized, not downloaded, and still counted and reachable", async ({ page, request }) => {
+  // 20,000 lines in 4 cases of 5,000 (case 2 fails), every 1,000th line at ERROR (16 in all)
+  const res = await request.post("/api/bench/produce?n=20000&cases=4&msg=tail%20line");
+  const id = (await res.json()).run;
+  let received = 0;
+  page.on("response", async (r) => {
+    if (r.url().includes("/api/log?")) received += ((await r.json().catch(() => ({}))).lines ?? []).length;
+  });
+  await page.goto(`/runs/${id}?max_lines=1000`);
+  await waitDone(page);
+  await expect(page.locator("#counts")).toHaveText("20000 / 20000 lines");
+  expect(await shownSeqs(page)).toEqual(Array.from({ length: 1000 }, (_, i) => 19_001 + i));
+  expect(received).toBe(1000); // only the lines the page draws came over the wire
+  // what the other 19,000 lines came to is all there
+  await expect(page.locator('.level-count[data-level="INFO"]')).toHaveText("19984");
+  await expect(page.locator('.level-count[data-level="ERROR"]')).toHaveText("16");
+  await expect(page.locator("span.case-head")).toHaveCount(4);
+  await expect(page.locator('span.case[data-case="case 1"]')).toHaveAttribute("data-outcome", "passed");
+  await expect(page.locator('span.case[data-case="case 2"]')).toHaveAttribute("data-outcome", "failed");
+  await expect(page.locator('span.case[data-case="case 2"] .case-head')).toHaveAttribute("aria-expanded", "true");
+  await expect(page.locator("#trimmed")).toContainText("Lines 1–19000");
+  // the first error (line 1,000, in case 1) is one click away: the whole log comes back to show it
+  await page.locator("#next-error").click();
+  await expect(page.locator("#L1000")).toHaveClass(/target/, { timeout: 15_000 });
+  await expect(page.locator("#L1000")).toContainText("[ERROR]: tail line 999");
+  await waitDone(page);
+  expect((await shownSeqs(page)).length).toBe(20_000);
+});
+
 test("while following, old lines leave the page within its budget; search and 'show every line' bring them back", async ({ page, request }) => {
   const id = await pacedRun(request, 3000, 600, "budget line");
   await page.goto(`/runs/${id}?max_lines=1000`);

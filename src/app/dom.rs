@@ -162,6 +162,7 @@ pub fn show_line(state: LogState, pre: Pre, seq: u64, class: &'static str) {
     }
     state.follow.set(false);
     if let Some(section) = state.section_of(seq) {
+        section.keep_open.set_value(true);
         section.open.set(true);
     }
     request_animation_frame(move || {

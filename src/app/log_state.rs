@@ -3,7 +3,7 @@
 //! a page of lines from the server enters the page.
 
 use super::log_render::{chunk_html, line_inner_html, Stamps};
-use crate::model::{CaseEnd, Level, LogLine, RunInfo};
+use crate::model::{CaseEnd, Level, LogLine, LogOutline, RunInfo};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -52,6 +52,8 @@ pub struct Section {
     pub end: RwSignal<Option<CaseEnd>>,
     pub chunks: RwSignal<Vec<Chunk>>,
     pub open: RwSignal<bool>,
+    /// Opened by the reader or to show a line in it: its end does not fold it.
+    pub keep_open: StoredValue<bool>,
 }
 
 /// Where the poller stands, as the header shows it.
@@ -235,7 +237,6 @@ impl LogState {
     }
 
     fn append_group(&self, group: &[LogLine], t0: i64, raw: &str, skip: u64) {
-        let case = group[0].case.clone();
         // A gap marker is always drawn (where lines are missing is what the
         // reader must see), and it does not count against the line budget.
         let skipped = group.iter().take_while(|l| l.seq <= skip && !l.is_gap()).count();
@@ -243,11 +244,70 @@ impl LogState {
             let last = group[skipped - 1].seq;
             self.trimmed.update(|t| *t = (*t).max(last));
         }
-        let rendered = &group[skipped..];
+        let section = self.section_for(group[0].seq, &group[0].case);
+        self.push_chunks(&section, &group[skipped..], t0, raw);
+        if let Some(end) = group.iter().rev().find_map(|l| l.end.as_ref()) {
+            end_section(&section, end);
+        }
+    }
+
+    /// Takes in the summary of lines the page will not draw (older than its
+    /// line budget, asked for with `keep`): their counts, error seqs, case
+    /// headers and gap markers, as if they had come and left the page.
+    pub fn apply_outline(&self, o: &LogOutline) {
+        if self.t0.get_value().is_none() {
+            self.t0.set_value(o.first_ts);
+        }
+        self.counts.update(|c| c.iter_mut().zip(o.counts).for_each(|(c, n)| *c += n));
+        if !o.problems.is_empty() {
+            self.problems.update(|p| p.extend_from_slice(&o.problems));
+        }
+        if o.last_line > 0 {
+            self.trimmed.update(|t| *t = (*t).max(o.last_line));
+        }
+        let (t0, raw) = (self.t0.get_value().unwrap_or(0), self.raw_url());
+        let mut gaps = o.gaps.as_slice();
+        for (i, mark) in o.sections.iter().enumerate() {
+            let section = self.section_for(mark.first, &mark.case);
+            let next = o.sections.get(i + 1).map_or(u64::MAX, |m| m.first);
+            let mine = gaps.iter().take_while(|g| g.seq < next).count();
+            self.push_chunks(&section, &gaps[..mine], t0, &raw);
+            gaps = &gaps[mine..];
+            if let Some(end) = &mark.end {
+                end_section(&section, end);
+            }
+        }
+    }
+
+    /// The section a group of lines of `case` starting at `first` goes to:
+    /// the last one if it is the same case and still running, else a new one.
+    fn section_for(&self, first: u64, case: &Option<String>) -> Section {
+        let last = self
+            .sections
+            .with_untracked(|s| s.last().filter(|s| &s.case == case && s.end.get_untracked().is_none()).cloned());
+        last.unwrap_or_else(|| {
+            let s = Section {
+                id: first,
+                case: case.clone(),
+                end: RwSignal::new(None),
+                chunks: RwSignal::new(Vec::new()),
+                open: RwSignal::new(true),
+                keep_open: StoredValue::new(false),
+            };
+            self.sections.update(|v| v.push(s.clone()));
+            s
+        })
+    }
+
+    /// Renders `rows` into the section as chunks.
+    fn push_chunks(&self, section: &Section, rows: &[LogLine], t0: i64, raw: &str) {
+        if rows.is_empty() {
+            return;
+        }
         let relative = self.relative.get_untracked();
         // Small chunks: each is its own `content-visibility` box, so only the
         // few on screen are laid out, however many lines a poll brings.
-        let chunks: Vec<Chunk> = rendered
+        let chunks: Vec<Chunk> = rows
             .chunks(CHUNK_LINES)
             .map(|c| Chunk {
                 id: c[0].seq,
@@ -256,34 +316,8 @@ impl LogState {
                 rows: Arc::from(c),
             })
             .collect();
-        self.dom_lines.update_value(|n| *n += count_lines(rendered));
-        let last = self
-            .sections
-            .with_untracked(|s| s.last().filter(|s| s.case == case && s.end.get_untracked().is_none()).cloned());
-        let section = match last {
-            Some(s) => s,
-            None => {
-                let s = Section {
-                    id: group[0].seq,
-                    case,
-                    end: RwSignal::new(None),
-                    chunks: RwSignal::new(Vec::new()),
-                    open: RwSignal::new(true),
-                };
-                self.sections.update(|v| v.push(s.clone()));
-                s
-            }
-        };
-        if !chunks.is_empty() {
-            section.chunks.update(|c| c.extend(chunks));
-        }
-        if let Some(end) = group.iter().rev().find_map(|l| l.end.clone()) {
-            // Passed cases fold away once finished; failed and errored ones stay open.
-            if end.outcome == "passed" || end.outcome == "skipped" {
-                section.open.set(false);
-            }
-            section.end.set(Some(end));
-        }
+        self.dom_lines.update_value(|n| *n += count_lines(rows));
+        section.chunks.update(|c| c.extend(chunks));
     }
 
     /// While following, drops the oldest chunks beyond the page's line budget.
@@ -358,10 +392,28 @@ impl LogState {
         self.sections.with_untracked(|s| s.iter().rev().find(|x| x.id <= seq).cloned())
     }
 
+    /// What to send as `keep`: while the line budget holds (and no line is
+    /// awaited), lines older than the budget are not drawn, so the server may
+    /// summarize them instead of sending them.
+    pub fn keep(&self) -> Option<u64> {
+        (self.budget_applies() && self.pending_target.get_value().is_none())
+            .then(|| self.max_dom_lines.get_value() as u64)
+    }
+
     /// Case durations of the finished cases, for the summary chart.
     pub fn case_durations(&self) -> Vec<(String, CaseEnd)> {
         self.sections.with(|s| s.iter().filter_map(|x| Some((x.case.clone()?, x.end.get()?))).collect())
     }
+}
+
+/// A case's last line has come: its header shows the outcome; passed and
+/// skipped cases fold away (unless the reader opened them, or a line in them
+/// is being shown), failed and errored ones stay open.
+fn end_section(section: &Section, end: &CaseEnd) {
+    if (end.outcome == "passed" || end.outcome == "skipped") && !section.keep_open.get_value() {
+        section.open.set(false);
+    }
+    section.end.set(Some(end.clone()));
 }
 
 pub fn level_index(l: Level) -> usize {

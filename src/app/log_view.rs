@@ -28,22 +28,33 @@ const PAGE_LIMIT: u32 = 2_000;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const SLICE_LINES: usize = 500;
 
-/// `GET /api/log?run=<id>&after=<seq>&limit=<n>`: the lines of run `id` with
-/// `seq > after` (default 0), at most `limit` (default 500, at most 5,000).
+/// `GET /api/log?run=<id>&after=<seq>&limit=<n>[&keep=<k>]`: the lines of
+/// run `id` with `seq > after` (default 0), at most `limit` (default 500, at
+/// most 5,000). With `keep`, a reader that draws only the newest `k` lines
+/// gets the lines older than those summarized in the reply's `outline`
+/// (when that saves at least 1,000 lines) and the reply's lines after it.
 #[server(prefix = "/api", endpoint = "log", input = GetUrl)]
-pub async fn read_log(run: u64, after: Option<u64>, limit: Option<u32>) -> Result<LogPage, ApiError> {
+pub async fn read_log(
+    run: u64,
+    after: Option<u64>,
+    limit: Option<u32>,
+    keep: Option<u64>,
+) -> Result<LogPage, ApiError> {
     let state = crate::server::state::app_state()?;
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
     }
+    if keep == Some(0) {
+        return Err(ApiError::bad_request("keep must be at least 1 (the lines the reader draws)"));
+    }
     let after = after.unwrap_or(0);
-    if let Some(page) = state.store.read_known(run, after, limit as usize).await? {
+    if let Some(page) = state.store.read_keeping(run, after, limit as usize, keep).await? {
         return Ok(page);
     }
     // No line yet (or no such run): the registry knows which.
     let info = state.known_run(run).await?;
-    Ok(LogPage { run, lines: vec![], next: after, total: 0, done: info.status.is_finished() })
+    Ok(LogPage { run, lines: vec![], next: after, total: 0, done: info.status.is_finished(), outline: None })
 }
 
 #[component]
@@ -143,13 +154,16 @@ pub fn LogView(run: Memo<Option<u64>>) -> impl IntoView {
 /// A case's lines under a header that folds them (the run's own lines have no header).
 #[component]
 fn SectionView(section: Section) -> impl IntoView {
-    let Section { id, case, end, chunks, open } = section;
+    let Section { id, case, end, chunks, open, keep_open } = section;
     let head = case.clone().map(|name| {
         let label = move || match end.get() {
             Some(e) => format!("{} {name} — {} · {} ms{}", if open.get() { "▾" } else { "▸" }, e.outcome, e.ms, if e.cleanup_ok { "" } else { " · cleanup failed" }),
             None => format!("{} {name} — running", if open.get() { "▾" } else { "▸" }),
         };
-        let toggle = move || open.update(|o| *o = !*o);
+        let toggle = move || {
+            keep_open.set_value(true);
+            open.update(|o| *o = !*o)
+        };
         view! {
             <span class="case-head" role="button" tabindex="0" aria-expanded=move || open.get().to_string() data-label=label.clone() aria-label=label
                 on:click=move |_| toggle()
@@ -187,7 +201,7 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                 ticks.next().await;
                 continue;
             }
-            match read_log(run, Some(cursor), Some(PAGE_LIMIT)).await {
+            match read_log(run, Some(cursor), Some(PAGE_LIMIT), state.keep()).await {
                 Ok(page) => {
                     if !still_mine() {
                         return;
@@ -199,6 +213,12 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                     }
                     state.total.set(page.total);
                     let full = page.lines.len() as u32 >= PAGE_LIMIT;
+                    if let Some(outline) = &page.outline {
+                        // Lines older than the budget: summarized, not sent.
+                        state.apply_outline(outline);
+                        state.shown.set(outline.upto);
+                        cursor = page.next;
+                    }
                     if !page.lines.is_empty() {
                         // One slice per browser task: the page stays responsive
                         // however many lines a reply brings.

@@ -8,7 +8,7 @@
 
 use super::log_file::{self, LogFileWriter};
 use super::now_ms;
-use crate::model::{LogLine, LogPage, SearchPage};
+use crate::model::{LogLine, LogOutline, LogPage, SearchPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex};
 pub const DEFAULT_RING_CAP: usize = 10_000;
 /// Finished runs whose tails stay in memory; older ones are re-read from disk.
 const FINISHED_IN_MEMORY: usize = 32;
+/// The fewest skipped lines worth an outline (below it, the lines come as they are).
+pub const OUTLINE_MIN: u64 = 1_000;
 
 /// Per-run state shared by the writer and the readers.
 #[derive(Debug, Default)]
@@ -127,6 +129,7 @@ impl LogStore {
             next: after,
             total: 0,
             done: finished,
+            outline: None,
         }))
     }
 
@@ -136,7 +139,7 @@ impl LogStore {
     pub async fn read_known(&self, run: u64, after: u64, limit: usize) -> Result<Option<LogPage>, ReadError> {
         let limit = limit.max(1);
         let Some(log) = self.get(run).await? else { return Ok(None) };
-        let (mut lines, disk, total, done) = {
+        let (mut lines, disk, mut total, mut done) = {
             let st = log.state.lock().unwrap();
             let total = st.last_seq;
             let ring_first = st.ring.front().map_or(total + 1, |l| l.seq + 1 - l.dropped.max(1));
@@ -177,9 +180,21 @@ impl LogStore {
                 }
             }
             lines = from_disk.0;
+            // The page goes on from memory where the file's part ends, so a
+            // reader crossing into the ring gets a full page (a short one
+            // would make the log view wait for its next tick).
+            if let Some(last) = lines.last().map(|l| l.seq).filter(|_| lines.len() < limit) {
+                let st = log.state.lock().unwrap();
+                let ring_first = st.ring.front().map_or(u64::MAX, |l| l.seq + 1 - l.dropped.max(1));
+                if ring_first <= last + 1 {
+                    let more = ring_after(&st.ring, last, limit - lines.len());
+                    lines.extend(more);
+                    (total, done) = (st.last_seq, st.done);
+                }
+            }
         }
         let next = lines.last().map_or(after.min(total), |l| l.seq);
-        Ok(Some(LogPage { run, lines, next, total, done: done && next >= total }))
+        Ok(Some(LogPage { run, lines, next, total, done: done && next >= total, outline: None }))
     }
 
     /// Writer side: appends numbered lines of one run (already written to its
@@ -228,21 +243,75 @@ impl LogStore {
     pub async fn search(&self, run: u64, query: &str, after: u64, max: usize) -> Result<SearchPage, ReadError> {
         let needle = query.to_lowercase();
         let mut seqs = Vec::new();
-        let mut cursor = after;
-        loop {
-            let page = self.read(run, cursor, 5_000, false).await?;
-            if page.lines.is_empty() {
-                return Ok(SearchPage { run, seqs, next: cursor, more: false });
-            }
-            for line in &page.lines {
+        let mut more = false;
+        let next = self
+            .each_line(run, after, |line| {
                 if !line.is_gap()
                     && (line.msg.to_lowercase().contains(&needle)
                         || line.level.as_str().to_lowercase().contains(&needle))
                 {
                     seqs.push(line.seq);
-                    if seqs.len() >= max {
-                        return Ok(SearchPage { run, seqs, next: line.seq, more: true });
-                    }
+                    more = seqs.len() >= max;
+                }
+                !more
+            })
+            .await?;
+        Ok(SearchPage { run, seqs, next, more })
+    }
+
+    /// Like [`read_known`](Self::read_known) for a reader that draws only the
+    /// newest `keep` lines: when more than `keep` (and at least
+    /// [`OUTLINE_MIN`] more) follow `after`, the older ones come as the page's
+    /// outline, and its lines are the newest ones.
+    pub async fn read_keeping(
+        &self,
+        run: u64,
+        after: u64,
+        limit: usize,
+        keep: Option<u64>,
+    ) -> Result<Option<LogPage>, ReadError> {
+        if let Some(keep) = keep {
+            let Some(log) = self.get(run).await? else { return Ok(None) };
+            let upto = log.last_seq().saturating_sub(keep);
+            if upto >= after + OUTLINE_MIN {
+                let outline = self.outline(run, after, upto).await?;
+                let Some(mut page) = self.read_known(run, outline.upto, limit).await? else { return Ok(None) };
+                page.outline = Some(Box::new(outline));
+                return Ok(Some(page));
+            }
+        }
+        self.read_known(run, after, limit).await
+    }
+
+    /// The summary of the lines `after < seq <= upto` (a gap marker that
+    /// starts in the range is taken whole, so it may end past `upto`).
+    pub async fn outline(&self, run: u64, after: u64, upto: u64) -> Result<LogOutline, ReadError> {
+        let mut outline = LogOutline::default();
+        self.each_line(run, after, |line| {
+            let first_missing = line.seq + 1 - line.dropped.max(1);
+            if first_missing > upto {
+                return false;
+            }
+            outline.add(line);
+            line.seq < upto
+        })
+        .await?;
+        Ok(outline)
+    }
+
+    /// Calls `visit` with each line after `after` in order, until it returns
+    /// false or the log ends; returns the seq of the last line visited (the
+    /// cursor to go on from).
+    async fn each_line(&self, run: u64, after: u64, mut visit: impl FnMut(&LogLine) -> bool) -> Result<u64, ReadError> {
+        let mut cursor = after;
+        loop {
+            let page = self.read(run, cursor, 5_000, false).await?;
+            if page.lines.is_empty() {
+                return Ok(cursor);
+            }
+            for line in &page.lines {
+                if !visit(line) {
+                    return Ok(line.seq);
                 }
             }
             cursor = page.next;

@@ -1,4 +1,4 @@
-use super::Level;
+use super::{Level, LogOutline};
 use chrono::{DateTime, Local, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +120,10 @@ pub struct LogPage {
     pub total: u64,
     /// The run has finished and `next == total`: nothing more will come.
     pub done: bool,
+    /// Asked for with `keep=N` when more than N lines follow the cursor: the
+    /// lines the reader would not draw, summarized; `lines` follow its `upto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outline: Option<Box<LogOutline>>,
 }
 
 /// What `GET /api/search?run=&q=&after=` returns: the seqs of the lines after

@@ -9,6 +9,8 @@ pub mod api_error;
 pub mod level;
 /// One numbered log line, and the page of lines a cursor read returns.
 pub mod log_line;
+/// The summary of log lines a reader skips (the log view's line budget).
+pub mod log_outline;
 /// A run's identity, status and outcome counts, as listed on the page.
 pub mod run_info;
 /// A suite file as the page lists it.
@@ -17,5 +19,6 @@ pub mod suite_info;
 pub use api_error::ApiError;
 pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
+pub use log_outline::{LogOutline, SectionMark};
 pub use run_info::{CaseCounts, RunInfo, RunStatus};
 pub use suite_info::SuiteInfo;

@@ -4,7 +4,7 @@
 
 use super::state::AppState;
 use crate::logging::{Logger, Redactor};
-use crate::model::{CaseCounts, RunStatus};
+use crate::model::{CaseCounts, CaseEnd, Level, RunStatus};
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
@@ -22,6 +22,10 @@ pub struct Produce {
     /// Make the run's log file unwritable first (a directory takes its place),
     /// so lines beyond the in-memory tail are lost: the real gap path, on demand.
     unwritable: Option<bool>,
+    /// Split the lines into this many cases (`case 1`…; the second one fails),
+    /// with every 1,000th line at ERROR: what the log view's case headers,
+    /// level counts and error jumps are tested on.
+    cases: Option<u64>,
 }
 
 /// `POST /api/bench/produce?n=N`: a new run whose N lines are
@@ -43,8 +47,13 @@ pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) ->
         return Json(serde_json::json!({ "run": info.id, "n": n, "rate": rate }));
     }
     let started = Instant::now();
-    for i in 0..n {
-        logger.info(format!("{prefix} {i}")).await;
+    match q.cases.filter(|c| *c > 0) {
+        Some(cases) => in_cases(&logger, n, cases, &prefix).await,
+        None => {
+            for i in 0..n {
+                logger.info(format!("{prefix} {i}")).await;
+            }
+        }
     }
     let put = started.elapsed().as_secs_f64();
     logger.finish().await;
@@ -60,6 +69,23 @@ pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) ->
         "stored_s": stored,
         "lines_per_s": if stored > 0.0 { n as f64 / stored } else { 0.0 },
     }))
+}
+
+/// `n` lines in `cases` cases of equal length, each closed by its end line.
+async fn in_cases(logger: &Logger, n: u64, cases: u64, prefix: &str) {
+    let per = n.div_ceil(cases).max(1);
+    for k in 0..cases {
+        let case = logger.for_case(&format!("case {}", k + 1));
+        let lines = (k * per..((k + 1) * per).min(n)).collect::<Vec<_>>();
+        let Some((&last, body)) = lines.split_last() else { break };
+        for &i in body {
+            let level = if i % 1_000 == 999 { Level::Error } else { Level::Info };
+            case.log(level, format!("{prefix} {i}")).await;
+        }
+        let outcome = if k == 1 { "failed" } else { "passed" };
+        let end = CaseEnd { outcome: outcome.into(), ms: 1, cleanup_ok: true };
+        case.case_end(Level::Info, format!("{prefix} {last}: {outcome}"), end).await;
+    }
 }
 
 /// `n` lines at `rate` per second, in 10 ms batches, then the run is finished.
