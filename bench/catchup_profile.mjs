@@ -4,22 +4,14 @@
 // until "#counts" says every line is shown, then prints the busy time by
 // trace event (script, parse HTML, style, layout, GC) and the functions with
 // the most self time (wasm functions by name when the build keeps names).
-// usage: node bench/catchup_profile.mjs BASE_URL RUN [LINES]
-import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
+// usage: node bench/catchup_profile.mjs BASE_URL RUN
+import { TRACE_CATEGORIES, tracedPage } from "./traced_page.mjs";
 
-const [base, run, linesArg] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true,
-  args: ["--no-sandbox", "--disable-gpu"],
-});
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-const cdp = await page.context().newCDPSession(page);
-const events = [];
-cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
-const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+const [base, run] = process.argv.slice(2);
+const { browser, page, cdp, events, complete } = await tracedPage();
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-await cdp.send("Tracing.start", { categories: "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc", transferMode: "ReportEvents" });
+await cdp.send("Tracing.start", { categories: TRACE_CATEGORIES, transferMode: "ReportEvents" });
 const profiling = process.env.PROFILE !== "0";
 if (profiling) await cdp.send("Profiler.start");
 const t0 = Date.now();

@@ -5,21 +5,13 @@
 // and the total Layout / style work.
 // usage: node bench/viewer_trace.mjs BASE_URL [RATE=2000] [SECONDS=20]
 // (server with --bench, as bench/viewer_scale.sh starts it)
-import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
+import { TRACE_CATEGORIES, tracedPage } from "./traced_page.mjs";
 
 const [base, rateArg, secsArg] = process.argv.slice(2);
 const rate = Number(rateArg ?? 2000), secs = Number(secsArg ?? 20), n = rate * secs;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true,
-  args: ["--no-sandbox", "--disable-gpu"],
-});
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-const cdp = await page.context().newCDPSession(page);
-const events = [];
-cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
-const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+const { browser, page, cdp, events, complete } = await tracedPage();
 const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
-await cdp.send("Tracing.start", { categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc", transferMode: "ReportEvents" });
+await cdp.send("Tracing.start", { categories: TRACE_CATEGORIES, transferMode: "ReportEvents" });
 await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
 const t0 = Date.now();
 while ((Date.now() - t0) / 1000 < secs + 30) {
