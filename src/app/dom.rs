@@ -83,7 +83,10 @@ pub fn on_scroll(state: LogState, pre: Pre) {
         let shrunk = height < last_height;
         let at_bottom = height - top - el.client_height() < 24;
         let theirs = now_ms() - state.intent_at.get_value() < INTENT_MS;
-        if at_bottom {
+        if at_bottom && (theirs || state.follow.get_untracked()) {
+            // Only the reader's own scroll to the bottom resumes follow: a
+            // short log reaching its bottom because cases above folded, or
+            // the browser clamping the scroll, leaves a shown line in place.
             if !state.follow.get_untracked() {
                 state.follow.set(true);
             }
@@ -178,9 +181,24 @@ pub fn show_line(state: LogState, pre: Pre, seq: u64, class: &'static str) {
                 }
             }
             let _ = el.class_list().add_1(class);
-            if let (Some(p), Ok(h)) = (pre.get_untracked(), el.dyn_into::<web_sys::HtmlElement>()) {
-                p.set_scroll_top(h.offset_top() - p.client_height() / 3);
-            }
+            let place = move || {
+                if let Some(p) = pre.get_untracked() {
+                    // From the boxes, not `offsetTop`: each chunk is a containment
+                    // box, so a line's offset parent is its chunk, not the log.
+                    let below = el.get_bounding_client_rect().top() - p.get_bounding_client_rect().top();
+                    p.set_scroll_top(p.scroll_top() + below as i32 - p.client_height() / 3);
+                }
+            };
+            place();
+            // Cases above it may still fold as the page settles: place it
+            // again then, unless the reader has moved since.
+            let asked = now_ms();
+            gloo_timers::callback::Timeout::new(300, move || {
+                if state.intent_at.get_value() < asked {
+                    place();
+                }
+            })
+            .forget();
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (pre, seq, class);
