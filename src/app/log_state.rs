@@ -198,7 +198,7 @@ impl LogState {
         let mut counts = self.counts.get_untracked();
         let mut problems = Vec::new();
         for l in lines.iter().filter(|l| !l.is_gap()) {
-            counts[level_index(l.level)] += 1;
+            counts[l.level.index()] += 1;
             if l.level >= Level::Error {
                 problems.push(l.seq);
             }
@@ -414,8 +414,4 @@ fn end_section(section: &Section, end: &CaseEnd) {
         section.open.set(false);
     }
     section.end.set(Some(end.clone()));
-}
-
-pub fn level_index(l: Level) -> usize {
-    Level::ALL.iter().position(|x| *x == l).unwrap_or(1)
 }

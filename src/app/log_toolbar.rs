@@ -4,7 +4,7 @@
 
 use super::dom;
 use super::log_search::search_log;
-use super::log_state::{level_index, LogState};
+use super::log_state::LogState;
 use crate::model::Level;
 use leptos::prelude::*;
 
@@ -32,7 +32,7 @@ pub fn LogToolbar(pre: Pre) -> impl IntoView {
             </button>
             <span class="levels">
                 {Level::ALL.into_iter().map(|level| {
-                    let i = level_index(level);
+                    let i = level.index();
                     view! {
                         <label class=format!("level-filter lv-{level}")>
                             <input type="checkbox" class="level-toggle" data-level=level.as_str()

@@ -217,23 +217,22 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                         // Lines older than the budget: summarized, not sent.
                         state.apply_outline(outline);
                         state.shown.set(outline.upto);
-                        cursor = page.next;
                     }
-                    if !page.lines.is_empty() {
-                        // One slice per browser task: the page stays responsive
-                        // however many lines a reply brings.
-                        for (i, slice) in page.lines.chunks(SLICE_LINES).enumerate() {
-                            if i > 0 {
-                                gloo_timers::future::TimeoutFuture::new(0).await;
-                                if !still_mine() {
-                                    return;
-                                }
+                    // One slice per browser task: the page stays responsive
+                    // however many lines a reply brings.
+                    for (i, slice) in page.lines.chunks(SLICE_LINES).enumerate() {
+                        if i > 0 {
+                            gloo_timers::future::TimeoutFuture::new(0).await;
+                            if !still_mine() {
+                                return;
                             }
-                            state.append(slice);
-                            state.shown.set(slice[slice.len() - 1].seq);
-                            state.trim();
-                            super::dom::after_append(state, pre);
                         }
+                        state.append(slice);
+                        state.shown.set(slice[slice.len() - 1].seq);
+                        state.trim();
+                        super::dom::after_append(state, pre);
+                    }
+                    if page.outline.is_some() || !page.lines.is_empty() {
                         cursor = page.next;
                         super::log_toolbar::refresh_search(state).await;
                     }

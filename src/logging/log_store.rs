@@ -137,8 +137,14 @@ impl LogStore {
     /// run (never wrote a line, or unknown): the caller asks the registry then.
     /// This is the hot path of `GET /api/log`: no database query per read.
     pub async fn read_known(&self, run: u64, after: u64, limit: usize) -> Result<Option<LogPage>, ReadError> {
-        let limit = limit.max(1);
         let Some(log) = self.get(run).await? else { return Ok(None) };
+        Ok(Some(self.read_from(&log, run, after, limit).await?))
+    }
+
+    /// Lines of `log` (run `run`) after `after`, at most `limit`: from its
+    /// ring, or from its file for older lines.
+    async fn read_from(&self, log: &RunLog, run: u64, after: u64, limit: usize) -> Result<LogPage, ReadError> {
+        let limit = limit.max(1);
         let (mut lines, disk, mut total, mut done) = {
             let st = log.state.lock().unwrap();
             let total = st.last_seq;
@@ -194,7 +200,7 @@ impl LogStore {
             }
         }
         let next = lines.last().map_or(after.min(total), |l| l.seq);
-        Ok(Some(LogPage { run, lines, next, total, done: done && next >= total, outline: None }))
+        Ok(LogPage { run, lines, next, total, done: done && next >= total, outline: None })
     }
 
     /// Writer side: appends numbered lines of one run (already written to its
@@ -270,17 +276,14 @@ impl LogStore {
         limit: usize,
         keep: Option<u64>,
     ) -> Result<Option<LogPage>, ReadError> {
-        if let Some(keep) = keep {
-            let Some(log) = self.get(run).await? else { return Ok(None) };
-            let upto = log.last_seq().saturating_sub(keep);
-            if upto >= after + OUTLINE_MIN {
-                let outline = self.outline(run, after, upto).await?;
-                let Some(mut page) = self.read_known(run, outline.upto, limit).await? else { return Ok(None) };
-                page.outline = Some(Box::new(outline));
-                return Ok(Some(page));
-            }
+        let Some(log) = self.get(run).await? else { return Ok(None) };
+        if let Some(upto) = keep.map(|k| log.last_seq().saturating_sub(k)).filter(|u| *u >= after + OUTLINE_MIN) {
+            let outline = self.outline(run, after, upto).await?;
+            let mut page = self.read_from(&log, run, outline.upto, limit).await?;
+            page.outline = Some(Box::new(outline));
+            return Ok(Some(page));
         }
-        self.read_known(run, after, limit).await
+        Ok(Some(self.read_from(&log, run, after, limit).await?))
     }
 
     /// The summary of the lines `after < seq <= upto` (a gap marker that

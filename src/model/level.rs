@@ -15,6 +15,11 @@ pub enum Level {
 impl Level {
     pub const ALL: [Level; 5] = [Level::Debug, Level::Info, Level::Warning, Level::Error, Level::Critical];
 
+    /// Its place in [`Level::ALL`] (where per-level counts keep it).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The upper-case name the seed prints between brackets.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -55,7 +55,7 @@ impl LogOutline {
             return;
         }
         self.last_line = line.seq;
-        self.counts[Level::ALL.iter().position(|l| *l == line.level).unwrap_or(1)] += 1;
+        self.counts[line.level.index()] += 1;
         if line.level >= Level::Error {
             self.problems.push(line.seq);
         }
