@@ -726,7 +726,8 @@ def part_f(R):
     log(f"  peer: {res['peer']['linesPerS']:,.0f} lines/s shown, longest freeze {res['peer']['maxGapMs']:.0f} ms")
     with our_server("f") as srv:
         d = ours_produce(n)
-        res["ours"] = run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n, A.f_max_s,
+        # measured for 10 s at least: the first window is the first 10 s
+        res["ours"] = run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n, A.f_max_s, 10,
                                timeout=A.f_max_s + 120)
         log(f"  ours: {res['ours']['linesPerS']:,.0f} lines/s shown, longest freeze {res['ours']['maxGapMs']:.0f} ms")
         if A.f_live_rate:
@@ -1176,10 +1177,16 @@ def summary_md(R):
         rows = [row("(f) lines shown", p["lines"], o["lines"], show_ratio=False),
                 row("(f) lines shown per second", p["linesPerS"], o["linesPerS"], target="≥ 5,000/s (ours)",
                     ok=o["linesPerS"] >= 5000 and o["lines"] >= n),
-                row(f"(f) main thread busy, first window (ours {o['windowS']:.0f} s, peer {p['windowS']:.0f} s)",
+                row("(f) time until every line was shown (ours: counted, summarized or drawn)",
+                    p.get("allShownAtS", p["seconds"]), o.get("allShownAtS", o["seconds"]), " s", nd=2),
+                row("(f) time until the page settled (ours: the budget's lines above the tail drawn too)",
+                    p.get("settledAtS", p["seconds"]), o.get("settledAtS", o["seconds"]), " s", nd=2),
+                row("(f) main thread busy until it settled (page load included)", p.get("busyUntilSettled"),
+                    o.get("busyUntilSettled"), nd=2),
+                row(f"(f) main thread busy, first {o['windowS']:.0f} s (peer {p['windowS']:.0f} s)",
                     p["busyFirst"],
                     o["busyFirst"], nd=2, target="≤ 0.25", ok=o["busyFirst"] <= 0.25),
-                row(f"(f) main thread busy, last window (ours {o['windowS']:.0f} s, peer {p['windowS']:.0f} s)",
+                row(f"(f) main thread busy, last {o['windowS']:.0f} s (peer {p['windowS']:.0f} s)",
                     p["busyLast"],
                     o["busyLast"], nd=2, target="≤ 0.25, no growth",
                     ok=o["busyLast"] <= 0.25 and o["busyLast"] <= o["busyFirst"] * 1.25 + 0.02),
@@ -1195,8 +1202,10 @@ def summary_md(R):
                 row("(f) of which layout", p["layoutDurationS"], o["layoutDurationS"], " s", nd=2)]
         L += [f"## (f) Browser: {n:,} lines to show, headless chromium", "",
               f"Peer: its static client `?interval=500&count={A.f_peer_count}` on a pre-filled queue. Ours: the run "
-              f"page `/runs/<id>` of a finished {n:,}-line run. Busy share = CDP `TaskDuration` growth ÷ wall time "
-              f"over the first and the last window (10 s, or half the measurement when it is shorter than 20 s); "
+              f"page `/runs/<id>` of a finished {n:,}-line run, measured until it settled and for 10 s at least. "
+              f"Busy share = CDP `TaskDuration` growth ÷ wall time over the first and the last 10 s (the issue's "
+              f"windows; for a page measured under 20 s they overlap, and ours is idle once settled, so the busy "
+              f"share until it settled is given too); "
               f"freeze = largest gap of a 10 ms `setInterval` heartbeat (longtask reports nothing headless).", ""]
         lv = f.get("ours_live")
         if lv and "linesPerS" in lv:

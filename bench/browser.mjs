@@ -3,9 +3,13 @@
 // longest time the page could not react; longtask reports nothing headless) and CDP
 // Performance.getMetrics (TaskDuration = main-thread busy time).
 //
-//   node browser.mjs show    peer|ours URL TARGET_LINES MAX_S   -> one JSON line
-//       lines shown per second, busy share in the first and last window, longest freeze, JS heap,
-//       renderer RSS. "Shown" = window.__peer.items (peer) or the page's own "#counts" (ours).
+//   node browser.mjs show    peer|ours URL TARGET_LINES MAX_S [MIN_S] -> one JSON line
+//       lines shown per second, busy share in the first and last 10 s (the windows; they
+//       overlap when the page is measured for less than 20 s), busy share until every line was shown
+//       and the page settled, longest freeze, JS heap, renderer RSS. "Shown" = window.__peer.items
+//       (peer) or the page's own "#counts" (ours; settled = its feed says "done", which it does once
+//       the lines above a long run's tail are drawn too). The page is measured until it has shown
+//       TARGET_LINES and settled, and for at least MIN_S seconds (default 0), at most MAX_S.
 //   node browser.mjs latency peer|ours URL SECONDS              -> "READY", then one JSON line
 //       every DOM insertion of log lines with its time (Date.now()) and the next animation frame's:
 //       ours: the data-seq of each new span.line; peer: the number of lines in the <pre> after it.
@@ -15,7 +19,7 @@ import { readFileSync } from "node:fs";
 const require = createRequire(new URL("../end2end/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
 
-const [mode, kind, url, a1, a2] = process.argv.slice(2);
+const [mode, kind, url, a1, a2, a3] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium", headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -40,7 +44,7 @@ async function rendererRssMiB() {
 }
 
 if (mode === "show") {
-  const target = Number(a1), maxS = Number(a2);
+  const target = Number(a1), maxS = Number(a2), minS = Number(a3 ?? 0);
   await page.addInitScript(() => {
     window.__long = [];
     // gaps are also kept apart from the time the first log line was in the page (page load,
@@ -68,7 +72,7 @@ if (mode === "show") {
   const t0 = Date.now();
   await page.goto(url);
   const samples = [{ t: 0, shown: 0, td: 0 }];
-  let last = null;
+  let last = null, allShownAtS = null, settledAtS = null;
   while ((Date.now() - t0) / 1000 < maxS) {
     await page.waitForTimeout(250);
     last = await page.evaluate((kind) => {
@@ -78,11 +82,15 @@ if (mode === "show") {
         const m = /(\d+)\s*\/\s*(\d+)/.exec(document.querySelector("#counts")?.textContent || "");
         if (m) { shown = Number(m[1]); total = Number(m[2]); }
       }
-      return { shown, total, gap: { ...window.__gap }, long: window.__long.length };
+      // ours: "done" once the page has settled (the lines above the tail drawn too)
+      const settled = kind === "peer" || document.querySelector("#feed")?.textContent === "done";
+      return { shown, total, settled, gap: { ...window.__gap }, long: window.__long.length };
     }, kind);
     const m = await metric();
     samples.push({ t: (Date.now() - t0) / 1000, shown: last.shown, td: m.TaskDuration });
-    if (last.shown >= target) break;
+    if (last.shown >= target && allShownAtS === null) allShownAtS = samples.at(-1).t;
+    if (last.shown >= target && last.settled && settledAtS === null) settledAtS = samples.at(-1).t;
+    if (settledAtS !== null && samples.at(-1).t >= minS) break;
   }
   const el = (Date.now() - t0) / 1000;
   const m = await metric();
@@ -103,10 +111,12 @@ if (mode === "show") {
     return samples.at(-1).td;
   };
   const T = samples.at(-1).t;
-  const W = Math.min(10, T / 2);
+  const W = Math.min(10, T);
   console.log(JSON.stringify({
-    kind, url, target, seconds: el, lines: last ? last.shown : 0, linesPerS: (last ? last.shown : 0) / el,
+    kind, url, target, seconds: el, allShownAtS, lines: last ? last.shown : 0,
+    linesPerS: (last ? last.shown : 0) / (allShownAtS ?? el),
     windowS: W, busyFirst: (tdAt(W) - tdAt(0)) / W, busyLast: (tdAt(T) - tdAt(T - W)) / W,
+    settledAtS, busyUntilSettled: settledAtS ? tdAt(settledAtS) / settledAtS : null,
     maxGapMs: last ? last.gap.max : null, gapsOver50: last ? last.gap.over50 : null,
     maxGapAfterFirstMs: last ? last.gap.maxAfter : null, gapsOver50AfterFirst: last ? last.gap.over50After : null,
     firstLineAtS: last && last.gap.first !== null ? last.gap.first / 1000 : null,

@@ -236,9 +236,19 @@ test("lines the server could not keep show as a gap marker with the exact count,
   await expect(gap).toHaveAttribute("data-dropped", "500");
   await expect(gap).toContainText("500 lines missing here (lines 1-500)");
   await expect(gap.locator("a")).toHaveAttribute("href", `/api/log.txt?run=${id}`);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  expect(await shownSeqs(page)).toEqual(range(10_001, 10_500)); // the tail first
+  // the reader goes up (Home) until the page's whole line budget is drawn: the lines after the marker
+  await page.locator("pre#log").focus();
+  for (let i = 0; i < 300 && (await shownSeqs(page)).length < 10_000; i++) {
+    await page.keyboard.press("Home");
+    await page.waitForTimeout(100);
+  }
   const seqs = await shownSeqs(page);
-  expect(seqs[0]).toBe(501); // the first kept line follows the marker
-  expect(seqs.length).toBe(10_000); // the page's whole line budget: the marker does not count against it
+  expect(seqs).toEqual(range(501, 10_500)); // the first kept line follows the marker
+  expect(seqs.length).toBe(10_000); // the marker does not count against the budget
+  await expect(gap).toHaveCount(1);
+  expect(await page.locator("pre#log .gap, pre#log .line").first().getAttribute("data-seq")).toBe("500"); // in place
   await expect(page.locator("#trimmed")).toHaveCount(0); // missing lines are not lines that left the page
 });
 
@@ -253,8 +263,9 @@ test("a long finished run opens at its tail: older lines are summarized, not dow
   await page.goto(`/runs/${id}?max_lines=1000`);
   await waitDone(page);
   await expect(page.locator("#counts")).toHaveText("20000 / 20000 lines");
-  expect(await shownSeqs(page)).toEqual(Array.from({ length: 1000 }, (_, i) => 19_001 + i));
-  expect(received).toBe(1000); // only the lines the page draws came over the wire
+  // the tail first: one small reply, whatever the budget (here 1,000)
+  expect(await shownSeqs(page)).toEqual(Array.from({ length: 500 }, (_, i) => 19_501 + i));
+  expect(received).toBe(500); // only the lines the page draws came over the wire
   // what the other 19,000 lines came to is all there
   await expect(page.locator('.level-count[data-level="INFO"]')).toHaveText("19984");
   await expect(page.locator('.level-count[data-level="ERROR"]')).toHaveText("16");
@@ -262,7 +273,7 @@ test("a long finished run opens at its tail: older lines are summarized, not dow
   await expect(page.locator('span.case[data-case="case 1"]')).toHaveAttribute("data-outcome", "passed");
   await expect(page.locator('span.case[data-case="case 2"]')).toHaveAttribute("data-outcome", "failed");
   await expect(page.locator('span.case[data-case="case 2"] .case-head')).toHaveAttribute("aria-expanded", "true");
-  await expect(page.locator("#trimmed")).toContainText("Lines 1–19000");
+  await expect(page.locator("#trimmed")).toContainText("Lines 1–19500");
   // the first error (line 1,000, in case 1) is one click away: the whole log comes back to show it
   await page.locator("#next-error").click();
   await expect(page.locator("#L1000")).toHaveClass(/target/, { timeout: 15_000 });
@@ -270,6 +281,66 @@ test("a long finished run opens at its tail: older lines are summarized, not dow
   expect(await lineInView(page, 1000)).toBe(true);
   await waitDone(page);
   expect((await shownSeqs(page)).length).toBe(20_000);
+});
+
+test("scrolling up a long run's tail draws the older lines above it, without moving what is on screen, up to the budget", async ({ page, request }) => {
+  // 20,000 lines in 2 cases: case 1 passes (folded), case 2 (lines 10,001–20,000) fails and stays open
+  const res = await request.post("/api/bench/produce?n=20000&cases=2&msg=older%20line");
+  const id = (await res.json()).run;
+  const replies: { after: number; lines: number[] }[] = [];
+  page.on("response", async (r) => {
+    if (!r.url().includes("/api/log?")) return;
+    const after = Number(new URL(r.url()).searchParams.get("after") ?? 0);
+    replies.push({ after, lines: ((await r.json().catch(() => ({}))).lines ?? []).map((l: { seq: number }) => l.seq) });
+  });
+  await page.goto(`/runs/${id}?max_lines=2000`);
+  await waitDone(page);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  await expect.poll(() => replies.map((r) => r.after)).toEqual([0]);
+  expect(await shownSeqs(page)).toEqual(range(19_501, 20_000));
+  expect(await lineInView(page, 20_000)).toBe(true);
+  await expect(page.locator("#trimmed")).toContainText("Lines 1–19500");
+  // the reader scrolls up to the oldest drawn line: the 1,000 before it come, drawn above it
+  const pre = page.locator("pre#log");
+  await pre.hover();
+  // wheel turns up until the page has drawn older lines (or 60 turns)
+  // (returns the line at the top of the view before and after)
+  const topLine = () => pre.evaluate((e) => {
+    const top = e.getBoundingClientRect().top;
+    const line = [...e.querySelectorAll(".line")].find((l) => l.getBoundingClientRect().bottom > top + 1);
+    return Number((line as HTMLElement).dataset.seq);
+  });
+  const scrollUp = async () => {
+    const first = (await shownSeqs(page))[0];
+    let before = await topLine();
+    for (let i = 0; i < 60 && (await shownSeqs(page))[0] === first; i++) {
+      before = await topLine();
+      await page.mouse.wheel(0, -4000);
+      await page.waitForTimeout(50);
+    }
+    return [before, await topLine()];
+  };
+  const [before, after] = await scrollUp();
+  await expect.poll(() => shownSeqs(page).then((s) => s[0])).toBe(18_501);
+  expect(await shownSeqs(page)).toEqual(range(18_501, 20_000));
+  // what the reader was looking at stays where it was (the wheel turn that drew them moved it up, at most)
+  expect(after).toBeLessThanOrEqual(before);
+  expect(after).toBeGreaterThan(19_400);
+  await expect(page.locator('span.case[data-case="case 2"] #L18501')).toHaveCount(1);
+  await expect(page.locator("#trimmed")).toContainText("Lines 1–18500");
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "false");
+  // again: the budget (2,000) has room for 500 more, then no more are drawn
+  await scrollUp();
+  await expect.poll(() => shownSeqs(page).then((s) => s[0])).toBe(18_001);
+  expect(await shownSeqs(page)).toEqual(range(18_001, 20_000));
+  await expect(page.locator("#trimmed")).toContainText("Lines 1–18000");
+  await scrollUp(); // 60 turns: the budget is full
+  expect((await shownSeqs(page)).length).toBe(2000);
+  await expect.poll(() => replies.map((r) => r.after)).toEqual([0, 18_500, 18_000]);
+  // every line came once; the counts are the whole log's, counted once
+  expect(new Set(replies.flatMap((r) => r.lines)).size).toBe(2000);
+  await expect(page.locator('.level-count[data-level="INFO"]')).toHaveText("19982");
+  await expect(page.locator('.level-count[data-level="ERROR"]')).toHaveText("18");
 });
 
 test("while following, old lines leave the page within its budget; search and 'show every line' bring them back", async ({ page, request }) => {

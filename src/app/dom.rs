@@ -94,6 +94,19 @@ pub fn on_scroll(state: LogState, pre: Pre) {
         } else if theirs && top < last - 4 && !shrunk && state.follow.get_untracked() {
             state.follow.set(false);
         }
+        if theirs {
+            older_if_near_top(state, pre);
+        }
+    }
+}
+
+/// The reader is nearing the oldest drawn line (scrolling, or pushing up at
+/// the top, where no scroll event comes): draw older ones above it.
+pub fn older_if_near_top(state: LogState, pre: Pre) {
+    if let Some(el) = pre.get_untracked() {
+        if el.scroll_top() < super::log_backfill::NEAR_TOP_SCREENS * el.client_height() {
+            super::log_backfill::load_older(state, pre);
+        }
     }
 }
 
@@ -129,6 +142,33 @@ pub fn scroll_to_bottom(state: LogState, pre: Pre) {
     });
     #[cfg(feature = "hydrate")]
     gloo_timers::callback::Timeout::new(250, pin).forget();
+}
+
+/// Notes what is at the top of the log pane; the closure it returns puts it
+/// back there (before the next paint) once lines were drawn above it. The
+/// browser's own scroll anchoring does not hold against a wheel scroll still
+/// under way, which is when a reader scrolling up meets older lines.
+#[cfg(feature = "hydrate")]
+pub fn hold_view(pre: Pre) -> impl FnOnce() {
+    let held = pre.get_untracked().and_then(|p| {
+        let r = p.get_bounding_client_rect();
+        let el = document().element_from_point((r.left() + r.width() / 2.0) as f32, (r.top() + 2.0) as f32)?;
+        p.contains(Some(&el)).then(|| {
+            let top = el.get_bounding_client_rect().top();
+            (el, top)
+        })
+    });
+    move || {
+        let Some((el, was)) = held else { return };
+        request_animation_frame(move || {
+            if let Some(p) = pre.get_untracked() {
+                let moved = el.get_bounding_client_rect().top() - was;
+                if moved.abs() >= 1.0 {
+                    p.set_scroll_top(p.scroll_top() + moved.round() as i32);
+                }
+            }
+        });
+    }
 }
 
 /// After new lines: keep following, or show a permalinked line once it has arrived.

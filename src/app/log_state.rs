@@ -114,6 +114,8 @@ pub struct LogState {
     /// Lines currently rendered, and the highest seq trimmed out of the page.
     pub dom_lines: StoredValue<usize>,
     pub trimmed: RwSignal<u64>,
+    /// A read of lines older than the drawn ones is under way.
+    pub loading_older: StoredValue<bool>,
     /// Render every line (the user asked for it, or jumped to a trimmed one).
     pub keep_all: RwSignal<bool>,
     pub max_dom_lines: StoredValue<usize>,
@@ -149,6 +151,7 @@ impl LogState {
             pin_pending: StoredValue::new(false),
             dom_lines: StoredValue::new(0),
             trimmed: RwSignal::new(0),
+            loading_older: StoredValue::new(false),
             keep_all: RwSignal::new(false),
             max_dom_lines: StoredValue::new(DEFAULT_MAX_DOM_LINES),
             reload: RwSignal::new(0),
@@ -177,6 +180,7 @@ impl LogState {
         self.last_scroll.set_value((0, 0));
         self.dom_lines.set_value(0);
         self.trimmed.set(0);
+        self.loading_older.set_value(false);
         self.t0.set_value(None);
     }
 
@@ -317,7 +321,56 @@ impl LogState {
             })
             .collect();
         self.dom_lines.update_value(|n| *n += count_lines(rows));
-        section.chunks.update(|c| c.extend(chunks));
+        // In seq order: new lines go last, older ones (scrolled up to) before the drawn ones.
+        section.chunks.update(|c| {
+            let at = c.partition_point(|x| x.id < rows[0].seq);
+            c.splice(at..at, chunks);
+        });
+    }
+
+    /// The next read of older lines (newest first): `(after, limit)` for the lines
+    /// just older than the oldest drawn one, as many as the line budget still
+    /// has room for (at most `max`), or `None` when the budget is full or
+    /// every line is drawn.
+    pub fn backfill_range(&self, max: usize) -> Option<(u64, usize)> {
+        let room = self.max_dom_lines.get_value().saturating_sub(self.dom_lines.get_value());
+        let top = self.trimmed.get_untracked();
+        let n = room.min(max).min(top as usize);
+        (n > 0).then(|| (top - n as u64, n))
+    }
+
+    /// Draws `lines`, the ones in `(after, trimmed]`, above the drawn ones
+    /// (the reader scrolled up to them, see `log_backfill`).
+    /// They were counted with the outline, so they are only drawn (their gap
+    /// markers already are), each into the section the outline made for it.
+    pub fn insert_older(&self, lines: &[LogLine], after: u64) {
+        let (t0, raw) = (self.t0.get_value().unwrap_or(0), self.raw_url());
+        let mut rest = lines;
+        while let Some(first) = rest.iter().position(|l| !l.is_gap()) {
+            rest = &rest[first..];
+            let seq = rest[0].seq;
+            let next = self.sections.with_untracked(|s| s.iter().find(|x| x.id > seq).map_or(u64::MAX, |x| x.id));
+            let len = rest.iter().take_while(|l| !l.is_gap() && l.seq < next).count();
+            if let Some(section) = self.section_of(seq) {
+                self.push_chunks(&section, &rest[..len], t0, &raw);
+            }
+            rest = &rest[len..];
+        }
+        // Lines a drawn gap marker stands for are missing, not left the page.
+        let mut after = after;
+        while let Some(dropped) = self.drawn_gap_at(after) {
+            after -= dropped.min(after);
+        }
+        self.trimmed.set(after);
+    }
+
+    /// The count of a drawn gap marker standing for the lines up to `seq`.
+    fn drawn_gap_at(&self, seq: u64) -> Option<u64> {
+        let section = self.section_of(seq)?;
+        let found = section.chunks.with_untracked(|c| {
+            c.iter().flat_map(|c| c.rows.iter()).find(|l| l.seq == seq && l.is_gap()).map(|l| l.dropped)
+        });
+        found.filter(|d| *d > 0)
     }
 
     /// While following, drops the oldest chunks beyond the page's line budget.

@@ -131,8 +131,20 @@ pub fn LogView(run: Memo<Option<u64>>) -> impl IntoView {
         }}
         <div class="log-wrap">
             <pre id="log" class=classes node_ref=pre tabindex="0" on:scroll=move |_| super::dom::on_scroll(state, pre) on:click=move |ev| super::dom::on_log_click(ev, state)
-                on:wheel=move |_| super::dom::user_intent(state) on:touchmove=move |_| super::dom::user_intent(state)
-                on:keydown=move |_| super::dom::user_intent(state) on:pointerdown=move |_| super::dom::user_intent(state)
+                on:wheel=move |ev| {
+                    super::dom::user_intent(state);
+                    if ev.delta_y() < 0.0 {
+                        super::dom::older_if_near_top(state, pre)
+                    }
+                }
+                on:touchmove=move |_| super::dom::user_intent(state)
+                on:keydown=move |ev| {
+                    super::dom::user_intent(state);
+                    if matches!(ev.key().as_str(), "Home" | "PageUp" | "ArrowUp") {
+                        super::dom::older_if_near_top(state, pre)
+                    }
+                }
+                on:pointerdown=move |_| super::dom::user_intent(state)
                 on:pointermove=move |ev| if ev.buttons() != 0 { super::dom::user_intent(state) }>
                 <For each=move || state.sections.get() key=|s| s.id let:s>
                     <SectionView section=s/>
@@ -201,7 +213,11 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                 ticks.next().await;
                 continue;
             }
-            match read_log(run, Some(cursor), Some(PAGE_LIMIT), state.keep()).await {
+            // The first read of a long run brings only its tail; older lines
+            // come as the reader scrolls up to them.
+            let opening = cursor == 0;
+            let keep = state.keep().map(|k| if opening { k.min(super::log_backfill::TAIL_LINES) } else { k });
+            match read_log(run, Some(cursor), Some(PAGE_LIMIT), keep).await {
                 Ok(page) => {
                     if !still_mine() {
                         return;

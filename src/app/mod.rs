@@ -3,6 +3,8 @@
 
 /// Scrolling, permalinks and highlighting in the page (browser only).
 pub mod dom;
+/// A long run's tail first; older lines as the reader scrolls up to them.
+pub mod log_backfill;
 /// Log lines → escaped HTML, one chunk per poll.
 pub mod log_render;
 /// Whole-log search served by the server (`GET /api/search`).
