@@ -48,7 +48,9 @@ async fn read_older(run: u64, after: u64, n: usize, state: LogState, pre: NodeRe
         let top = after + n as u64;
         let epoch = state.reload.get_untracked();
         let still = move |hi: u64| {
-            state.run.get_untracked() == Some(run) && state.reload.get_untracked() == epoch && state.trimmed.get_untracked() == hi
+            state.run.get_untracked() == Some(run)
+                && state.reload.get_untracked() == epoch
+                && state.trimmed.get_untracked() == hi
         };
         let Ok(page) = super::log_view::read_log(run, Some(after), Some(n as u32), None).await else { return };
         // Where seqs skip (a gap marker stands for dropped lines), the read
