@@ -52,6 +52,27 @@ async fn memory_is_bounded_and_older_lines_are_served_from_disk() {
 }
 
 #[tokio::test]
+async fn reads_from_disk_get_exactly_the_lines_after_any_cursor() {
+    // 2,000 lines, 100 in memory: a read at any cursor below 1,900 is served
+    // from the file, by a positioned read of the bytes the page needs.
+    let p = pipe(100);
+    let log = p.logger(4);
+    for i in 1..=2_000 {
+        log.info(format!("line {i}")).await;
+    }
+    p.queue.flush().await.unwrap();
+    for after in (0..140).chain(1_790..1_905) {
+        for limit in [1, 10, 63, 64, 65, 500] {
+            let page = p.store.read(4, after, limit, false).await.unwrap();
+            let want: Vec<u64> = (after + 1..=(after + limit as u64).min(2_000)).collect();
+            let got: Vec<u64> = page.lines.iter().map(|l| l.seq).collect();
+            assert_eq!(got, want, "after {after}, limit {limit}");
+            assert!(page.lines.iter().all(|l| l.msg == format!("line {}", l.seq)));
+        }
+    }
+}
+
+#[tokio::test]
 async fn done_only_after_the_last_line_and_reads_never_consume() {
     let p = pipe(100);
     let log = p.logger(3);

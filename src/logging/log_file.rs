@@ -4,10 +4,11 @@
 //!
 //! Everything here is blocking file I/O: the writer calls it from its own
 //! thread and readers from `spawn_blocking`, never from the async runtime.
+//! Readers keep the file open (one per run) and read just the bytes a page needs.
 
 use crate::model::LogLine;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// One index entry per this many lines: entry `k` is the byte offset of seq
@@ -59,23 +60,50 @@ pub fn start_offset(index: &[u64], after: u64) -> u64 {
     index.get(block).or(index.last()).copied().unwrap_or(0)
 }
 
-/// Reads lines with `after < seq <= upto`, at most `limit`, from byte `offset`
-/// (see [`start_offset`]).
-pub fn read_range(path: &Path, offset: u64, after: u64, upto: u64, limit: usize) -> io::Result<Vec<LogLine>> {
-    let mut reader = BufReader::with_capacity(64 * 1024, File::open(path)?);
-    reader.seek(SeekFrom::Start(offset))?;
+/// The byte offset before which every line with `seq <= last` lies, when the
+/// index knows one (else the read goes to the end of the file).
+pub fn end_offset(index: &[u64], last: u64) -> Option<u64> {
+    index.get((last.saturating_sub(1) / INDEX_EVERY) as usize + 1).copied()
+}
+
+/// Reads lines with `after < seq <= upto`, at most `limit`, from the bytes
+/// `offset..end` of the run's file (see [`start_offset`], [`end_offset`]):
+/// one positioned read of just those bytes, on a file the caller keeps open.
+pub fn read_range(
+    file: &File,
+    offset: u64,
+    end: Option<u64>,
+    after: u64,
+    upto: u64,
+    limit: usize,
+) -> io::Result<Vec<LogLine>> {
+    use std::os::unix::fs::FileExt;
+    let end = match end {
+        Some(end) => end,
+        None => file.metadata()?.len(),
+    };
+    let mut buf = vec![0u8; end.saturating_sub(offset) as usize];
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], offset + got as u64)? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    // Whole lines only: one still being written has no newline yet.
+    let whole = buf[..got].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
     let mut out = Vec::with_capacity(limit.min(4096));
-    let mut buf = Vec::with_capacity(256);
-    while out.len() < limit {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+    for raw in buf[..whole].split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        if out.len() >= limit {
             break;
         }
-        // Lines before the cursor are skipped by their seq alone (it leads every line).
-        if leading_seq(&buf).is_some_and(|seq| seq <= after) {
-            continue;
+        // Lines outside the range are told by their seq alone (it leads every line).
+        match leading_seq(raw) {
+            Some(seq) if seq <= after => continue,
+            Some(seq) if seq > upto => break,
+            _ => {}
         }
-        let line: LogLine = serde_json::from_slice(buf.trim_ascii_end()).map_err(io::Error::other)?;
+        let line: LogLine = serde_json::from_slice(raw.trim_ascii_end()).map_err(io::Error::other)?;
         if line.seq <= after {
             continue;
         }

@@ -11,7 +11,7 @@ use super::now_ms;
 use crate::model::{LogLine, LogOutline, LogPage, SearchPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Default number of lines per run kept in memory.
 pub const DEFAULT_RING_CAP: usize = 10_000;
@@ -35,6 +35,8 @@ struct RunState {
 pub struct RunLog {
     path: PathBuf,
     state: Mutex<RunState>,
+    /// The run's file, opened by its first read from disk and kept.
+    reader: OnceLock<std::fs::File>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +57,7 @@ pub struct LogStore {
 /// What a read needs from disk, decided under the lock and done after it.
 struct DiskRead {
     offset: u64,
+    end: Option<u64>,
     upto: u64,
     gap: Option<(u64, u64)>,
 }
@@ -84,7 +87,11 @@ impl LogStore {
 
     /// Makes a new run known (its log is empty until its first line).
     pub fn create(&self, run: u64) -> Arc<RunLog> {
-        let log = Arc::new(RunLog { path: self.path_of(run), state: Mutex::new(RunState::default()) });
+        let log = Arc::new(RunLog {
+            path: self.path_of(run),
+            state: Mutex::new(RunState::default()),
+            reader: OnceLock::new(),
+        });
         self.runs.lock().unwrap().insert(run, log.clone());
         log
     }
@@ -114,7 +121,7 @@ impl LogStore {
             return Ok(None);
         };
         let state = RunState { ring: VecDeque::new(), last_seq: last, persisted: last, index, done: true };
-        let log = Arc::new(RunLog { path, state: Mutex::new(state) });
+        let log = Arc::new(RunLog { path, state: Mutex::new(state), reader: OnceLock::new() });
         self.runs.lock().unwrap().entry(run).or_insert(log.clone());
         self.note_finished(run);
         Ok(Some(log))
@@ -143,7 +150,7 @@ impl LogStore {
 
     /// Lines of `log` (run `run`) after `after`, at most `limit`: from its
     /// ring, or from its file for older lines.
-    async fn read_from(&self, log: &RunLog, run: u64, after: u64, limit: usize) -> Result<LogPage, ReadError> {
+    async fn read_from(&self, log: &Arc<RunLog>, run: u64, after: u64, limit: usize) -> Result<LogPage, ReadError> {
         let limit = limit.max(1);
         let (mut lines, disk, mut total, mut done) = {
             let st = log.state.lock().unwrap();
@@ -157,6 +164,7 @@ impl LogStore {
                 } else if after < st.persisted {
                     disk = Some(DiskRead {
                         offset: log_file::start_offset(&st.index, after),
+                        end: log_file::end_offset(&st.index, after + limit as u64),
                         upto: st.persisted.min(ring_first - 1),
                         gap: None,
                     });
@@ -172,9 +180,16 @@ impl LogStore {
             (lines, disk, total, st.done)
         };
         if let Some(d) = disk {
-            let path = log.path.clone();
+            let file = log.clone();
             let mut from_disk = tokio::task::spawn_blocking(move || {
-                log_file::read_range(&path, d.offset, after, d.upto, limit).map(|l| (l, d))
+                let reader = match file.reader.get() {
+                    Some(f) => f,
+                    None => {
+                        let opened = std::fs::File::open(&file.path)?;
+                        file.reader.get_or_init(|| opened)
+                    }
+                };
+                log_file::read_range(reader, d.offset, d.end, after, d.upto, limit).map(|l| (l, d))
             })
             .await
             .expect("log read task panicked")
