@@ -99,7 +99,8 @@ test("permalinks #L<seq> open at that line after a reload and in another browser
   await page.reload();
   await waitDone(page);
   await expect(page.locator("#L30")).toHaveClass(/target/);
-  expect(await lineInView(page, 30)).toBe(true);
+  // placed again once the cases above it have folded, as below
+  await expect.poll(() => lineInView(page, 30), { timeout: 2_000 }).toBe(true);
   const other = await browser.newContext();
   const p2 = await other.newPage();
   await p2.goto(`/runs/${id}#L12`);

@@ -358,19 +358,18 @@ impl LogState {
         }
         // Lines a drawn gap marker stands for are missing, not left the page.
         let mut after = after;
-        while let Some(dropped) = self.drawn_gap_at(after) {
-            after -= dropped.min(after);
+        while let Some(first) = self.drawn_gap_at(after) {
+            after = first - 1;
         }
         self.trimmed.set(after);
     }
 
-    /// The count of a drawn gap marker standing for the lines up to `seq`.
+    /// The first seq of the drawn gap marker ending at `seq`, if there is one.
     fn drawn_gap_at(&self, seq: u64) -> Option<u64> {
         let section = self.section_of(seq)?;
-        let found = section.chunks.with_untracked(|c| {
-            c.iter().flat_map(|c| c.rows.iter()).find(|l| l.seq == seq && l.is_gap()).map(|l| l.dropped)
-        });
-        found.filter(|d| *d > 0)
+        section.chunks.with_untracked(|c| {
+            c.iter().flat_map(|c| c.rows.iter()).find(|l| l.seq == seq && l.is_gap()).map(LogLine::first_seq)
+        })
     }
 
     /// While following, drops the oldest chunks beyond the page's line budget.

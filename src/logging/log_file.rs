@@ -137,8 +137,7 @@ pub fn scan(path: &Path) -> io::Result<(Vec<u64>, u64)> {
             break; // a torn last line (crash mid-write) is not part of the log
         }
         let line: LogLine = serde_json::from_str(buf.trim_end()).map_err(io::Error::other)?;
-        let first_seq = line.seq + 1 - line.dropped.max(1);
-        while (index.len() as u64) * INDEX_EVERY < first_seq {
+        while (index.len() as u64) * INDEX_EVERY < line.first_seq() {
             index.push(offset);
         }
         last = line.seq;

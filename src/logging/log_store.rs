@@ -155,7 +155,7 @@ impl LogStore {
         let (mut lines, disk, mut total, mut done) = {
             let st = log.state.lock().unwrap();
             let total = st.last_seq;
-            let ring_first = st.ring.front().map_or(total + 1, |l| l.seq + 1 - l.dropped.max(1));
+            let ring_first = st.ring.front().map_or(total + 1, LogLine::first_seq);
             let mut lines = Vec::new();
             let mut disk = None;
             if after < total {
@@ -206,7 +206,7 @@ impl LogStore {
             // would make the log view wait for its next tick).
             if let Some(last) = lines.last().map(|l| l.seq).filter(|_| lines.len() < limit) {
                 let st = log.state.lock().unwrap();
-                let ring_first = st.ring.front().map_or(u64::MAX, |l| l.seq + 1 - l.dropped.max(1));
+                let ring_first = st.ring.front().map_or(u64::MAX, LogLine::first_seq);
                 if ring_first <= last + 1 {
                     let more = ring_after(&st.ring, last, limit - lines.len());
                     lines.extend(more);
@@ -252,8 +252,7 @@ impl LogStore {
                 let evicted: Vec<LogLine> = st.ring.drain(..excess).collect();
                 let last = evicted.last().unwrap().seq;
                 let first_lost = evicted.iter().find(|l| l.seq > st.persisted).unwrap();
-                let first_lost_seq = first_lost.seq + 1 - first_lost.dropped.max(1);
-                let lost_from = first_lost_seq.max(st.persisted + 1);
+                let lost_from = first_lost.first_seq().max(st.persisted + 1);
                 st.ring.push_front(LogLine::gap(last, last + 1 - lost_from, now_ms()));
             }
         }
@@ -306,8 +305,7 @@ impl LogStore {
     pub async fn outline(&self, run: u64, after: u64, upto: u64) -> Result<LogOutline, ReadError> {
         let mut outline = LogOutline::default();
         self.each_line(run, after, |line| {
-            let first_missing = line.seq + 1 - line.dropped.max(1);
-            if first_missing > upto {
+            if line.first_seq() > upto {
                 return false;
             }
             outline.add(line);
@@ -378,7 +376,7 @@ fn ring_after(ring: &VecDeque<LogLine>, after: u64, limit: usize) -> Vec<LogLine
     };
     let (idx, trimmed) = if front.is_gap() {
         if after < front.seq {
-            let start = front.seq + 1 - front.dropped;
+            let start = front.first_seq();
             let mut g = front.clone();
             if after >= start {
                 g = LogLine::gap(front.seq, front.seq - after, front.ts);

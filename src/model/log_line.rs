@@ -85,6 +85,12 @@ impl LogLine {
         self.dropped > 0
     }
 
+    /// The first seq this line stands for: its own, or for a gap marker the
+    /// first of the `dropped` lines ending at its seq.
+    pub fn first_seq(&self) -> u64 {
+        self.seq + 1 - self.dropped.max(1)
+    }
+
     /// The seed's line format, `YYYY-MM-DD HH:MM:SS[LEVEL]: message`, in local time.
     pub fn seed_format(&self) -> String {
         self.seed_format_in(&Local)
