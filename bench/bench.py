@@ -366,6 +366,7 @@ def part_b(R):
                     f"p99 {row['p99_ms']:.2f} ms, server {row['server_cores']:.2f} cores"
                     + (" RAN DRY" if row["ran_dry"] else ""))
                 res["peer"].append(row)
+        res["peer_floor"] = floor_runs(srv, "/bench/produce?n=0", "peer", post=True)
         res["peer_rss_end_mib"] = srv.rss()["VmRSS"]
     with our_server("b") as srv:
         d = ours_produce(A.b_lines)
@@ -406,9 +407,28 @@ def part_b(R):
                         f"p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms, "
                         f"server {row['server_cores']:.2f} cores, wrk {row['wrk_cores']:.2f} cores")
                     res[f"ours_{mode}"].append(row)
+        res["ours_floor"] = floor_runs(srv, "/api/bench/ping", "ours")
         res["ours_rss_end_mib"] = srv.rss()["VmRSS"]
         cleanup_data(srv)
     R["b"] = res
+
+
+def floor_runs(srv, path, who, post=False):
+    """One connection against a server's cheapest reply (the peer's `POST
+    /bench/produce?n=0`, our `GET /api/bench/ping`): the round trip that bounds
+    every c=1 row, whatever the read does."""
+    script = None
+    if post:
+        script = OUT / "wrk-post.lua"
+        script.write_text('wrk.method = "POST"\n')
+    runs = []
+    for rep in range(A.reps_wrk):
+        settle(60)
+        runs.append(wrk_measured(srv, path, 1, f"{who}-floor-c1-r{rep + 1}", script, duration=A.duration))
+    row = summarize_runs(runs, {"limit": 0, "conns": 1})
+    log(f"  {who} floor (empty reply) c=1: {row['rps']:,.0f} req/s, p50 {row['p50_ms']:.2f} ms, "
+        f"p99 {row['p99_ms']:.2f} ms")
+    return row
 
 
 # ------------------------------------------------------------------ (c) memory, (d) stall
@@ -1086,6 +1106,18 @@ def summary_md(R):
                   f"{mode}: {title}", "", f"wrk 4.1, 1 thread, {A.duration} s per run ({A.duration_big} s at 500 "
                   f"lines/req: the peer's queue must not run dry), --timeout 5s; "
                   f"server on CPU {A.server_cpus}, wrk on CPU {A.loadgen_cpus}.", ""] + table(rows) + [""]
+        if b.get("ours_floor") and b.get("peer_floor"):
+            pf, of = b["peer_floor"], b["ours_floor"]
+            rows = [row("(b) floor, empty reply, c=1: req/s", pf["rps"], of["rps"]),
+                    row("(b) floor, empty reply, c=1: p50", pf["p50_ms"], of["p50_ms"], " ms", nd=2),
+                    row("(b) floor, empty reply, c=1: p99", pf["p99_ms"], of["p99_ms"], " ms", nd=2)]
+            tail1 = next((o for o in b.get("ours_tail", []) if o["conns"] == 1 and o["limit"] == min(A.limits)), None)
+            share = f" Our tail read at c=1 runs at {tail1['rps'] / of['rps']:.0%} of our empty reply's rate." \
+                if tail1 and of["rps"] else ""
+            L += ["## (b) The floor at one connection: each server's cheapest reply", "",
+                  "The peer's `POST /bench/produce?n=0`, our `GET /api/bench/ping`: at c=1 a read cannot be faster "
+                  "than this round trip, so the c=1 ratio cannot exceed the floors' ratio." + share, ""] \
+                + table(rows) + [""]
         dry = [f"count={r['limit']} c={r['conns']}" for r in b["peer"] if r["ran_dry"]]
         errs = sum(r["errors"] for r in b["peer"]) + sum(r["errors"] for m in ("tail", "random")
                                                           for r in b.get(f"ours_{m}", []))

@@ -3,7 +3,8 @@
 
 mod common;
 use common::*;
-use livesmoke::model::Level;
+use livesmoke::logging::page_lines::WireLines;
+use livesmoke::model::{CaseEnd, Level, LogLine, LogPage, Phase};
 
 #[tokio::test]
 async fn lines_come_back_in_order_with_no_hole_whatever_the_page_size() {
@@ -169,7 +170,7 @@ async fn many_concurrent_readers_each_get_the_whole_log_while_it_is_written() {
 
 #[tokio::test]
 async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exactly() {
-    use livesmoke::model::{CaseEnd, LogOutline};
+    use livesmoke::model::LogOutline;
     let p = pipe(500);
     let run = p.logger(11);
     run.info("run starts").await;
@@ -195,7 +196,7 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
     assert_eq!(all.len(), 6_005);
 
     // keep 1,000: lines 1..=5,005 come as an outline (on disk and in memory), then the newest
-    let page = p.store.read_keeping(11, 0, 2_000, Some(1_000)).await.unwrap().unwrap();
+    let page = p.store.read_keeping::<Vec<LogLine>>(11, 0, 2_000, Some(1_000)).await.unwrap().unwrap();
     let outline = page.outline.as_deref().expect("an outline of the 5,005 older lines");
     let mut expected = LogOutline::default();
     all[..5_005].iter().for_each(|l| expected.add(l));
@@ -211,11 +212,11 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
     assert!(page.done || page.next == 6_005);
 
     // a cursor already past most of it: fewer than 1,000 lines would be skipped, so none are
-    let near = p.store.read_keeping(11, 4_500, 2_000, Some(1_000)).await.unwrap().unwrap();
+    let near = p.store.read_keeping::<Vec<LogLine>>(11, 4_500, 2_000, Some(1_000)).await.unwrap().unwrap();
     assert!(near.outline.is_none());
     assert_eq!(near.lines[0].seq, 4_501);
     // a reader that keeps everything gets the lines themselves
-    let plain = p.store.read_keeping(11, 0, 2_000, None).await.unwrap().unwrap();
+    let plain = p.store.read_keeping::<Vec<LogLine>>(11, 0, 2_000, None).await.unwrap().unwrap();
     assert!(plain.outline.is_none());
     assert_eq!(plain.lines.len(), 2_000);
 }
@@ -229,11 +230,79 @@ async fn an_outline_takes_a_gap_marker_whole_and_names_the_last_real_line() {
         log.info(format!("l{i}")).await;
     }
     p.queue.flush().await.unwrap();
-    let page = p.store.read_keeping(12, 0, 500, Some(50)).await.unwrap().unwrap();
+    let page = p.store.read_keeping::<Vec<LogLine>>(12, 0, 500, Some(50)).await.unwrap().unwrap();
     let outline = page.outline.as_deref().unwrap();
     assert_eq!(outline.gaps.len(), 1);
     assert_eq!((outline.gaps[0].seq, outline.gaps[0].dropped), (2_900, 2_900));
     assert_eq!((outline.upto, outline.last_line), (2_950, 2_950));
     assert_eq!(outline.counts[1], 50); // lines 2,901..=2,950 at INFO; the marker is not a line
     assert_eq!(page.lines.iter().map(|l| l.seq).collect::<Vec<_>>(), (2_951..=3_000).collect::<Vec<_>>());
+}
+
+/// The poll endpoint's reply (stored lines copied through, lines from memory
+/// encoded straight into it) against serde's JSON of the same read. A gap
+/// marker made at read time carries the read's clock, so pages with one are
+/// compared parsed, with that time set aside.
+async fn assert_wire_reply_is_the_page(p: &Pipe, run: u64, after: u64, limit: usize, keep: Option<u64>) {
+    let what = format!("run {run}, after {after}, limit {limit}, keep {keep:?}");
+    let wire = p.store.read_keeping::<WireLines>(run, after, limit, keep).await.unwrap().unwrap().to_json();
+    let page: LogPage = p.store.read_keeping::<Vec<LogLine>>(run, after, limit, keep).await.unwrap().unwrap().into();
+    let mut replied: LogPage = serde_json::from_slice(&wire).unwrap_or_else(|e| panic!("{what}: not a page: {e}"));
+    if page.lines.iter().any(LogLine::is_gap) {
+        let mut page = page;
+        for l in replied.lines.iter_mut().chain(page.lines.iter_mut()).filter(|l| l.is_gap()) {
+            l.ts = 0;
+        }
+        assert_eq!(replied, page, "{what}");
+    } else {
+        assert_eq!(String::from_utf8(wire).unwrap(), serde_json::to_string(&page).unwrap(), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn the_poll_reply_is_the_page_byte_for_byte_from_memory_from_disk_and_across_them() {
+    // 3,000 lines of every shape (cases, phases, steps, a case's end, text
+    // that needs escaping), 200 in memory.
+    let p = pipe(200);
+    let run = p.logger(21);
+    run.info("run starts").await;
+    for c in 0..3 {
+        let case = run.for_case(&format!("case \"{c}\" ü"));
+        for i in 0..999 {
+            let step = case.for_step(if i % 2 == 0 { Phase::Setup } else { Phase::Step }, Some(i));
+            match i % 7 {
+                0 => step.error(format!("broke {i}: \"quoted\"\t\\ 中文")).await,
+                1 => step.warning(format!("slow {i}")).await,
+                _ => step.debug(format!("line {i} <b>&amp;</b>")).await,
+            }
+        }
+        let end = CaseEnd { outcome: "failed".into(), ms: 12, cleanup_ok: c != 1 };
+        case.case_end(Level::Error, format!("case {c} failed"), end).await;
+    }
+    run.info("run ends").await;
+    run.finish().await;
+    p.queue.flush().await.unwrap();
+    for after in [0, 1, 63, 64, 1_000, 1_799, 2_700, 2_790, 2_799, 2_800, 2_801, 2_990, 3_001, 3_002, 4_000] {
+        for limit in [1, 10, 64, 500, 5_000] {
+            assert_wire_reply_is_the_page(&p, 21, after, limit, None).await;
+        }
+        assert_wire_reply_is_the_page(&p, 21, after, 500, Some(500)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_poll_reply_carries_the_gap_of_lines_that_could_not_be_kept() {
+    let p = pipe(100);
+    std::fs::create_dir_all(p.store.path_of(22)).unwrap(); // only the newest 100 lines survive
+    let log = p.logger(22);
+    for i in 1..=2_000 {
+        log.info(format!("l{i}")).await;
+    }
+    p.queue.flush().await.unwrap();
+    for after in [0, 1, 1_000, 1_899, 1_900, 1_950, 2_000] {
+        for limit in [1, 50, 500] {
+            assert_wire_reply_is_the_page(&p, 22, after, limit, None).await;
+        }
+        assert_wire_reply_is_the_page(&p, 22, after, 500, Some(50)).await;
+    }
 }

@@ -6,6 +6,7 @@
 //! thread and readers from `spawn_blocking`, never from the async runtime.
 //! Readers keep the file open (one per run) and read just the bytes a page needs.
 
+use super::page_lines::PageLines;
 use crate::model::LogLine;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -66,17 +67,19 @@ pub fn end_offset(index: &[u64], last: u64) -> Option<u64> {
     index.get((last.saturating_sub(1) / INDEX_EVERY) as usize + 1).copied()
 }
 
-/// Reads lines with `after < seq <= upto`, at most `limit`, from the bytes
-/// `offset..end` of the run's file (see [`start_offset`], [`end_offset`]):
-/// one positioned read of just those bytes, on a file the caller keeps open.
-pub fn read_range(
+/// Puts the lines with `after < seq <= upto`, at most `limit` in all in
+/// `out`, from the bytes `offset..end` of the run's file (see
+/// [`start_offset`], [`end_offset`]): one positioned read of just those
+/// bytes, on a file the caller keeps open. Lines go to `out` as stored.
+pub fn read_range<L: PageLines>(
     file: &File,
     offset: u64,
     end: Option<u64>,
     after: u64,
     upto: u64,
     limit: usize,
-) -> io::Result<Vec<LogLine>> {
+    out: &mut L,
+) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     let end = match end {
         Some(end) => end,
@@ -92,27 +95,31 @@ pub fn read_range(
     }
     // Whole lines only: one still being written has no newline yet.
     let whole = buf[..got].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let mut out = Vec::with_capacity(limit.min(4096));
-    for raw in buf[..whole].split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        if out.len() >= limit {
+    for raw in buf[..whole].split(|b| *b == b'\n').map(<[u8]>::trim_ascii_end).filter(|l| !l.is_empty()) {
+        if out.count() >= limit {
             break;
         }
-        // Lines outside the range are told by their seq alone (it leads every line).
-        match leading_seq(raw) {
-            Some(seq) if seq <= after => continue,
-            Some(seq) if seq > upto => break,
-            _ => {}
-        }
-        let line: LogLine = serde_json::from_slice(raw.trim_ascii_end()).map_err(io::Error::other)?;
-        if line.seq <= after {
+        // Lines are told by their seq alone (it leads every line we write);
+        // one that does not start with it is parsed and re-encoded.
+        let (seq, parsed) = match leading_seq(raw) {
+            Some(seq) => (seq, None),
+            None => {
+                let line: LogLine = serde_json::from_slice(raw).map_err(io::Error::other)?;
+                (line.seq, Some(line))
+            }
+        };
+        if seq <= after {
             continue;
         }
-        if line.seq > upto {
+        if seq > upto {
             break;
         }
-        out.push(line);
+        match &parsed {
+            Some(line) => out.push(line),
+            None => out.push_stored(seq, raw)?,
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The seq of a stored line without parsing it: every line starts `{"seq":<n>,`.

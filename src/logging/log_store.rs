@@ -6,8 +6,10 @@
 //! did, so two tabs each got half the log). Lines that could be neither kept
 //! in memory nor written to disk come back as one gap line with their count.
 
+use super::file_readers::FileReaders;
 use super::log_file::{self, LogFileWriter};
 use super::now_ms;
+use super::page_lines::{Page, PageLines};
 use crate::model::{LogLine, LogOutline, LogPage, SearchPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -17,6 +19,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub const DEFAULT_RING_CAP: usize = 10_000;
 /// Finished runs whose tails stay in memory; older ones are re-read from disk.
 const FINISHED_IN_MEMORY: usize = 32;
+/// Threads reading runs' files (see [`FileReaders`]).
+const FILE_READERS: usize = 2;
 /// The fewest skipped lines worth an outline (below it, the lines come as they are).
 pub const OUTLINE_MIN: u64 = 1_000;
 
@@ -52,6 +56,8 @@ pub struct LogStore {
     ring_cap: usize,
     runs: Mutex<HashMap<u64, Arc<RunLog>>>,
     finished: Mutex<VecDeque<u64>>,
+    /// Where reads from runs' files are done.
+    readers: FileReaders,
 }
 
 /// What a read needs from disk, decided under the lock and done after it.
@@ -78,6 +84,7 @@ impl LogStore {
             ring_cap: ring_cap.max(1),
             runs: Mutex::new(HashMap::new()),
             finished: Mutex::new(VecDeque::new()),
+            readers: FileReaders::start(FILE_READERS)?,
         })
     }
 
@@ -142,25 +149,30 @@ impl LogStore {
 
     /// Like [`read`](Self::read), but `None` when the store has no log for the
     /// run (never wrote a line, or unknown): the caller asks the registry then.
-    /// This is the hot path of `GET /api/log`: no database query per read.
     pub async fn read_known(&self, run: u64, after: u64, limit: usize) -> Result<Option<LogPage>, ReadError> {
         let Some(log) = self.get(run).await? else { return Ok(None) };
-        Ok(Some(self.read_from(&log, run, after, limit).await?))
+        Ok(Some(self.read_from::<Vec<LogLine>>(&log, run, after, limit).await?.into()))
     }
 
     /// Lines of `log` (run `run`) after `after`, at most `limit`: from its
     /// ring, or from its file for older lines.
-    async fn read_from(&self, log: &Arc<RunLog>, run: u64, after: u64, limit: usize) -> Result<LogPage, ReadError> {
+    async fn read_from<L: PageLines>(
+        &self,
+        log: &Arc<RunLog>,
+        run: u64,
+        after: u64,
+        limit: usize,
+    ) -> Result<Page<L>, ReadError> {
         let limit = limit.max(1);
-        let (mut lines, disk, mut total, mut done) = {
+        let mut lines = L::default();
+        let (disk, mut total, mut done) = {
             let st = log.state.lock().unwrap();
             let total = st.last_seq;
             let ring_first = st.ring.front().map_or(total + 1, LogLine::first_seq);
-            let mut lines = Vec::new();
             let mut disk = None;
             if after < total {
                 if after + 1 >= ring_first {
-                    lines.extend(ring_after(&st.ring, after, limit));
+                    ring_after(&st.ring, after, limit, &mut lines);
                 } else if after < st.persisted {
                     disk = Some(DiskRead {
                         offset: log_file::start_offset(&st.index, after),
@@ -174,48 +186,49 @@ impl LogStore {
                 } else {
                     // Neither in memory nor on disk: the writer could not persist them.
                     let last_missing = ring_first - 1;
-                    lines.push(LogLine::gap(last_missing, last_missing - after, now_ms()));
+                    lines.push(&LogLine::gap(last_missing, last_missing - after, now_ms()));
                 }
             }
-            (lines, disk, total, st.done)
+            (disk, total, st.done)
         };
         if let Some(d) = disk {
             let file = log.clone();
-            let mut from_disk = tokio::task::spawn_blocking(move || {
-                let reader = match file.reader.get() {
-                    Some(f) => f,
-                    None => {
-                        let opened = std::fs::File::open(&file.path)?;
-                        file.reader.get_or_init(|| opened)
+            lines = self
+                .readers
+                .run(move || {
+                    let reader = match file.reader.get() {
+                        Some(f) => f,
+                        None => {
+                            let opened = std::fs::File::open(&file.path)?;
+                            file.reader.get_or_init(|| opened)
+                        }
+                    };
+                    let mut lines = L::default();
+                    log_file::read_range(reader, d.offset, d.end, after, d.upto, limit, &mut lines)?;
+                    if lines.count() < limit {
+                        if let Some((last_missing, count)) = d.gap {
+                            lines.push(&LogLine::gap(last_missing, count, now_ms()));
+                        }
                     }
-                };
-                log_file::read_range(reader, d.offset, d.end, after, d.upto, limit).map(|l| (l, d))
-            })
-            .await
-            .expect("log read task panicked")
-            .map_err(|source| ReadError::Io { run, source })?;
-            let (ref mut disk_lines, ref d) = from_disk;
-            if disk_lines.len() < limit {
-                if let Some((last_missing, count)) = d.gap {
-                    disk_lines.push(LogLine::gap(last_missing, count, now_ms()));
-                }
-            }
-            lines = from_disk.0;
+                    Ok(lines)
+                })
+                .await
+                .map_err(|source| ReadError::Io { run, source })?;
             // The page goes on from memory where the file's part ends, so a
             // reader crossing into the ring gets a full page (a short one
             // would make the log view wait for its next tick).
-            if let Some(last) = lines.last().map(|l| l.seq).filter(|_| lines.len() < limit) {
+            if let Some(last) = lines.last_seq().filter(|_| lines.count() < limit) {
                 let st = log.state.lock().unwrap();
                 let ring_first = st.ring.front().map_or(u64::MAX, LogLine::first_seq);
                 if ring_first <= last + 1 {
-                    let more = ring_after(&st.ring, last, limit - lines.len());
-                    lines.extend(more);
+                    let more = limit - lines.count();
+                    ring_after(&st.ring, last, more, &mut lines);
                     (total, done) = (st.last_seq, st.done);
                 }
             }
         }
-        let next = lines.last().map_or(after.min(total), |l| l.seq);
-        Ok(LogPage { run, lines, next, total, done: done && next >= total, outline: None })
+        let next = lines.last_seq().unwrap_or(after.min(total));
+        Ok(Page { run, lines, next, total, done: done && next >= total, outline: None })
     }
 
     /// Writer side: appends numbered lines of one run (already written to its
@@ -279,17 +292,19 @@ impl LogStore {
         Ok(SearchPage { run, seqs, next, more })
     }
 
-    /// Like [`read_known`](Self::read_known) for a reader that draws only the
-    /// newest `keep` lines: when more than `keep` (and at least
-    /// [`OUTLINE_MIN`] more) follow `after`, the older ones come as the page's
-    /// outline, and its lines are the newest ones.
-    pub async fn read_keeping(
+    /// A read for a reader that draws only the newest `keep` lines: when
+    /// more than `keep` (and at least [`OUTLINE_MIN`] more) follow `after`,
+    /// the older ones come as the page's outline, and its lines are the
+    /// newest ones. `None` when the store has no log for the run. The poll
+    /// endpoint's hot path (no database query per read), with lines as
+    /// [`WireLines`](super::page_lines::WireLines) there.
+    pub async fn read_keeping<L: PageLines>(
         &self,
         run: u64,
         after: u64,
         limit: usize,
         keep: Option<u64>,
-    ) -> Result<Option<LogPage>, ReadError> {
+    ) -> Result<Option<Page<L>>, ReadError> {
         let Some(log) = self.get(run).await? else { return Ok(None) };
         if let Some(upto) = keep.map(|k| log.last_seq().saturating_sub(k)).filter(|u| *u >= after + OUTLINE_MIN) {
             let outline = self.outline(run, after, upto).await?;
@@ -367,28 +382,30 @@ impl LogStore {
     }
 }
 
-/// The ring's lines after `after`. The ring holds consecutive seqs, except
-/// that its first entry may be a gap line standing for several; a cursor
-/// inside that gap gets the rest of it.
-fn ring_after(ring: &VecDeque<LogLine>, after: u64, limit: usize) -> Vec<LogLine> {
+/// Puts the ring's lines after `after`, at most `limit`, in `out`. The ring
+/// holds consecutive seqs, except that its first entry may be a gap line
+/// standing for several; a cursor inside that gap gets the rest of it.
+fn ring_after<L: PageLines>(ring: &VecDeque<LogLine>, after: u64, limit: usize, out: &mut L) {
     let Some(front) = ring.front() else {
-        return vec![];
+        return;
     };
-    let (idx, trimmed) = if front.is_gap() {
+    let mut taken = 0;
+    let idx = if front.is_gap() {
         if after < front.seq {
-            let start = front.first_seq();
-            let mut g = front.clone();
-            if after >= start {
-                g = LogLine::gap(front.seq, front.seq - after, front.ts);
+            if after >= front.first_seq() {
+                out.push(&LogLine::gap(front.seq, front.seq - after, front.ts));
+            } else {
+                out.push(front);
             }
-            (1, Some(g))
+            taken = 1;
+            1
         } else {
-            ((after - front.seq + 1) as usize, None)
+            (after - front.seq + 1) as usize
         }
     } else {
-        ((after + 1 - front.seq) as usize, None)
+        (after + 1 - front.seq) as usize
     };
-    let mut out: Vec<LogLine> = trimmed.into_iter().collect();
-    out.extend(ring.iter().skip(idx).take(limit - out.len()).cloned());
-    out
+    for line in ring.iter().skip(idx).take(limit.saturating_sub(taken)) {
+        out.push(line);
+    }
 }

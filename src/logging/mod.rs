@@ -4,6 +4,8 @@
 //! (newest lines in memory, every line in [`log_file`] on disk) → the
 //! `read_log` server function in `app::log_view`.
 
+/// The few threads that read runs' files for the store (not tokio's blocking pool).
+pub mod file_readers;
 /// One line as JSON, by hand: the writer's hot path (same bytes as serde).
 pub mod line_json;
 /// The append-only JSONL file of one run, with a sparse seq → offset index.
@@ -16,6 +18,8 @@ pub mod log_store;
 pub mod log_writer;
 /// The producer's API: `debug / info / warning / error / critical`, like the seed's `RealTimeLogging`.
 pub mod logger;
+/// A read's lines, parsed or as the wire's JSON (the poll endpoint copies stored lines through).
+pub mod page_lines;
 /// Replaces secret values by `***` before a line enters the queue.
 pub mod redactor;
 

@@ -104,3 +104,10 @@ async fn paced(state: AppState, logger: Logger, run: u64, n: u64, rate: u64, pre
     logger.finish().await;
     let _ = state.registry.finish(run, RunStatus::Passed, CaseCounts::default()).await;
 }
+
+/// `GET /api/bench/ping`: an empty reply, the floor of a request's round trip
+/// through this server and this machine's loopback (the bench prints our
+/// one-connection read rate beside it).
+pub async fn ping() -> &'static str {
+    ""
+}

@@ -5,10 +5,12 @@
 //! query is the plain `run=…&after=…&limit=…` the page sends and the store
 //! knows the run. Any other request (a bad or unknown parameter, an unknown
 //! run, an error) goes on to the server function, so every error reply stays
-//! the one it defines.
+//! the one it defines. Its lines are the wire's JSON as the run's file holds
+//! it, copied through, or encoded from memory straight into the body.
 
 use super::state::AppState;
 use crate::app::log_view::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::logging::page_lines::WireLines;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -19,12 +21,11 @@ use axum::response::Response;
 pub async fn fast_poll(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() == Method::GET && req.uri().path() == "/api/log" {
         if let Some(q) = req.uri().query().and_then(plain_query) {
-            if let Ok(Some(page)) = state.store.read_keeping(q.run, q.after, q.limit as usize, q.keep).await {
-                if let Ok(body) = serde_json::to_vec(&page) {
-                    let mut res = Response::new(Body::from(body));
-                    res.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    return res;
-                }
+            let read = state.store.read_keeping::<WireLines>(q.run, q.after, q.limit as usize, q.keep).await;
+            if let Ok(Some(page)) = read {
+                let mut res = Response::new(Body::from(page.to_json()));
+                res.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                return res;
             }
         }
     }

@@ -18,7 +18,9 @@ pub fn router(state: AppState, bench: bool) -> Router {
     let ctx = state.clone();
     let mut router = Router::new();
     if bench {
-        router = router.route("/api/bench/produce", axum::routing::post(super::bench_endpoints::produce));
+        router = router
+            .route("/api/bench/produce", axum::routing::post(super::bench_endpoints::produce))
+            .route("/api/bench/ping", get(super::bench_endpoints::ping));
     }
     router
         .route("/api/log.txt", get(downloads::log_txt))
