@@ -424,7 +424,9 @@ def floor_runs(srv, path, who, post=False):
     runs = []
     for rep in range(A.reps_wrk):
         settle(60)
-        runs.append(wrk_measured(srv, path, 1, f"{who}-floor-c1-r{rep + 1}", script, duration=A.duration))
+        w = wrk_measured(srv, path, 1, f"{who}-floor-c1-r{rep + 1}", script, duration=A.duration)
+        w["lines_per_s"] = 0  # no lines: only the round trip
+        runs.append(w)
     row = summarize_runs(runs, {"limit": 0, "conns": 1})
     log(f"  {who} floor (empty reply) c=1: {row['rps']:,.0f} req/s, p50 {row['p50_ms']:.2f} ms, "
         f"p99 {row['p99_ms']:.2f} ms")

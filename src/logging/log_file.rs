@@ -3,7 +3,8 @@
 //! (`INDEX_EVERY` lines apart) so a read from any cursor seeks instead of scanning.
 //!
 //! Everything here is blocking file I/O: the writer calls it from its own
-//! thread and readers from `spawn_blocking`, never from the async runtime.
+//! thread, readers from the store's reader threads ([`super::file_readers`]), a
+//! restart's scan from `spawn_blocking`; never from the async runtime.
 //! Readers keep the file open (one per run) and read just the bytes a page needs.
 
 use super::page_lines::PageLines;
