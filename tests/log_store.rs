@@ -306,3 +306,27 @@ async fn the_poll_reply_carries_the_gap_of_lines_that_could_not_be_kept() {
         assert_wire_reply_is_the_page(&p, 22, after, 500, Some(50)).await;
     }
 }
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_log_writer_runs_below_the_threads_that_answer_readers() {
+    let p = pipe(100);
+    let log = p.logger(23);
+    log.info("one").await;
+    p.queue.flush().await.unwrap();
+    // Every thread of this process named log-writer, and its nice value (field 19 of stat).
+    let mut nices = vec![];
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() == "log-writer" {
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap();
+            let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+            nices.push(after_name.split(' ').nth(16).unwrap().parse::<i32>().unwrap());
+        }
+    }
+    assert!(!nices.is_empty(), "no log-writer thread found");
+    assert!(nices.iter().all(|n| *n == livesmoke::logging::log_writer::WRITER_NICE), "{nices:?}");
+    let me = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    let mine: i32 = me[me.rfind(')').unwrap() + 2..].split(' ').nth(16).unwrap().parse().unwrap();
+    assert!(mine < livesmoke::logging::log_writer::WRITER_NICE, "the test's own thread runs at {mine}");
+}
