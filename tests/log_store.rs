@@ -6,6 +6,17 @@ use common::*;
 use livesmoke::logging::page_lines::WireLines;
 use livesmoke::model::{CaseEnd, Level, LogLine, LogPage, Phase};
 
+/// `n` lines `l1`… of a run whose file cannot be created (a directory stands
+/// in its place), so only the newest lines the ring holds are kept.
+async fn run_without_a_file(p: &Pipe, run: u64, n: u32) {
+    std::fs::create_dir_all(p.store.path_of(run)).unwrap();
+    let log = p.logger(run);
+    for i in 1..=n {
+        log.info(format!("l{i}")).await;
+    }
+    p.queue.flush().await.unwrap();
+}
+
 #[tokio::test]
 async fn lines_come_back_in_order_with_no_hole_whatever_the_page_size() {
     let p = pipe(1_000);
@@ -112,14 +123,7 @@ async fn the_log_survives_a_restart() {
 #[tokio::test]
 async fn lines_that_could_not_be_kept_come_back_as_one_gap_with_the_exact_count() {
     let p = pipe(100);
-    // The run's file cannot be created (a directory stands in its place), so
-    // only the newest 100 lines can be kept.
-    std::fs::create_dir_all(p.store.path_of(5)).unwrap();
-    let log = p.logger(5);
-    for i in 1..=1_000 {
-        log.info(format!("l{i}")).await;
-    }
-    p.queue.flush().await.unwrap();
+    run_without_a_file(&p, 5, 1_000).await; // only the newest 100 lines can be kept
     let lines = p.read_all(5, 5_000).await;
     assert!(lines[0].is_gap(), "first entry is the gap marker: {:?}", lines[0]);
     assert_eq!(lines[0].dropped, 900);
@@ -224,12 +228,7 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
 #[tokio::test]
 async fn an_outline_takes_a_gap_marker_whole_and_names_the_last_real_line() {
     let p = pipe(100);
-    std::fs::create_dir_all(p.store.path_of(12)).unwrap(); // only the newest 100 lines survive
-    let log = p.logger(12);
-    for i in 1..=3_000 {
-        log.info(format!("l{i}")).await;
-    }
-    p.queue.flush().await.unwrap();
+    run_without_a_file(&p, 12, 3_000).await; // only the newest 100 lines survive
     let page = p.store.read_keeping::<Vec<LogLine>>(12, 0, 500, Some(50)).await.unwrap().unwrap();
     let outline = page.outline.as_deref().unwrap();
     assert_eq!(outline.gaps.len(), 1);
@@ -293,12 +292,7 @@ async fn the_poll_reply_is_the_page_byte_for_byte_from_memory_from_disk_and_acro
 #[tokio::test]
 async fn the_poll_reply_carries_the_gap_of_lines_that_could_not_be_kept() {
     let p = pipe(100);
-    std::fs::create_dir_all(p.store.path_of(22)).unwrap(); // only the newest 100 lines survive
-    let log = p.logger(22);
-    for i in 1..=2_000 {
-        log.info(format!("l{i}")).await;
-    }
-    p.queue.flush().await.unwrap();
+    run_without_a_file(&p, 22, 2_000).await; // only the newest 100 lines survive
     for after in [0, 1, 1_000, 1_899, 1_900, 1_950, 2_000] {
         for limit in [1, 50, 500] {
             assert_wire_reply_is_the_page(&p, 22, after, limit, None).await;
