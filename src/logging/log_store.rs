@@ -389,23 +389,20 @@ fn ring_after<L: PageLines>(ring: &VecDeque<LogLine>, after: u64, limit: usize, 
     let Some(front) = ring.front() else {
         return;
     };
-    let mut taken = 0;
-    let idx = if front.is_gap() {
-        if after < front.seq {
-            if after >= front.first_seq() {
-                out.push(&LogLine::gap(front.seq, front.seq - after, front.ts));
-            } else {
-                out.push(front);
-            }
-            taken = 1;
-            1
+    let before = out.count();
+    // Entry i >= 1 of the ring has seq front.seq + i, gap or not.
+    let idx = if front.is_gap() && after < front.seq {
+        if after >= front.first_seq() {
+            out.push(&LogLine::gap(front.seq, front.seq - after, front.ts));
         } else {
-            (after - front.seq + 1) as usize
+            out.push(front);
         }
+        1
     } else {
         (after + 1 - front.seq) as usize
     };
-    for line in ring.iter().skip(idx).take(limit.saturating_sub(taken)) {
+    let room = limit.saturating_sub(out.count() - before);
+    for line in ring.iter().skip(idx).take(room) {
         out.push(line);
     }
 }
