@@ -54,8 +54,8 @@ pub async fn read_log(
         return Err(ApiError::bad_request("keep must be at least 1 (the lines the reader draws)"));
     }
     let after = after.unwrap_or(0);
-    if let Some(page) = state.store.read_keeping::<Vec<_>>(run, after, limit as usize, keep).await? {
-        return Ok(page.into());
+    if let Some(page) = state.store.read_keeping(run, after, limit as usize, keep).await? {
+        return Ok(page);
     }
     // No line yet (or no such run): the registry knows which.
     let info = state.known_run(run).await?;

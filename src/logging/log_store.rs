@@ -9,7 +9,7 @@
 use super::file_readers::FileReaders;
 use super::log_file::{self, LogFileWriter};
 use super::now_ms;
-use super::page_lines::{Page, PageLines};
+use super::page_lines::PageLines;
 use crate::model::{LogLine, LogOutline, LogPage, SearchPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -151,7 +151,7 @@ impl LogStore {
     /// run (never wrote a line, or unknown): the caller asks the registry then.
     pub async fn read_known(&self, run: u64, after: u64, limit: usize) -> Result<Option<LogPage>, ReadError> {
         let Some(log) = self.get(run).await? else { return Ok(None) };
-        Ok(Some(self.read_from::<Vec<LogLine>>(&log, run, after, limit).await?.into()))
+        Ok(Some(self.read_from(&log, run, after, limit).await?))
     }
 
     /// Lines of `log` (run `run`) after `after`, at most `limit`: from its
@@ -162,7 +162,7 @@ impl LogStore {
         run: u64,
         after: u64,
         limit: usize,
-    ) -> Result<Page<L>, ReadError> {
+    ) -> Result<LogPage<L>, ReadError> {
         let limit = limit.max(1);
         let mut lines = L::default();
         let (disk, mut total, mut done) = {
@@ -228,7 +228,7 @@ impl LogStore {
             }
         }
         let next = lines.last_seq().unwrap_or(after.min(total));
-        Ok(Page { run, lines, next, total, done: done && next >= total, outline: None })
+        Ok(LogPage { run, lines, next, total, done: done && next >= total, outline: None })
     }
 
     /// Writer side: appends numbered lines of one run (already written to its
@@ -304,7 +304,7 @@ impl LogStore {
         after: u64,
         limit: usize,
         keep: Option<u64>,
-    ) -> Result<Option<Page<L>>, ReadError> {
+    ) -> Result<Option<LogPage<L>>, ReadError> {
         let Some(log) = self.get(run).await? else { return Ok(None) };
         if let Some(upto) = keep.map(|k| log.last_seq().saturating_sub(k)).filter(|u| *u >= after + OUTLINE_MIN) {
             let outline = self.outline(run, after, upto).await?;

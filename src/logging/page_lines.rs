@@ -10,7 +10,7 @@
 //! [`super::log_store`], over [`PageLines`].
 
 use super::line_json;
-use crate::model::{LogLine, LogOutline, LogPage};
+use crate::model::{LogLine, LogPage};
 use std::io;
 
 /// Where a read puts its lines, in seq order.
@@ -88,24 +88,7 @@ impl WireLines {
     }
 }
 
-/// One read's lines and where it leaves the reader.
-#[derive(Debug)]
-pub struct Page<L> {
-    pub run: u64,
-    pub lines: L,
-    pub next: u64,
-    pub total: u64,
-    pub done: bool,
-    pub outline: Option<Box<LogOutline>>,
-}
-
-impl From<Page<Vec<LogLine>>> for LogPage {
-    fn from(p: Page<Vec<LogLine>>) -> Self {
-        LogPage { run: p.run, lines: p.lines, next: p.next, total: p.total, done: p.done, outline: p.outline }
-    }
-}
-
-impl Page<WireLines> {
+impl LogPage<WireLines> {
     /// The reply's body: the bytes `serde_json` gives for the same [`LogPage`].
     pub fn to_json(&self) -> Vec<u8> {
         let mut n = itoa::Buffer::new();

@@ -116,10 +116,13 @@ impl LogLine {
 
 /// What `GET /api/log?run=&after=&limit=` returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LogPage {
+///
+/// `L` is how the lines are held: parsed everywhere but in the server's poll
+/// endpoint, which keeps them as the wire's JSON (`logging::page_lines`).
+pub struct LogPage<L = Vec<LogLine>> {
     pub run: u64,
     /// Lines with `seq > after`, in order, at most `limit`.
-    pub lines: Vec<LogLine>,
+    pub lines: L,
     /// The cursor to send as `after` next time.
     pub next: u64,
     /// The highest `seq` the run has written so far.
