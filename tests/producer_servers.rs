@@ -69,6 +69,7 @@ async fn mariadb() {
     };
     check("mariadb", &url).await;
     one_session_per_case("mariadb", &url).await;
+    one_connection_per_run("mariadb", &url, "CONNECTION_ID()").await;
 }
 
 #[tokio::test]
@@ -78,6 +79,7 @@ async fn postgres() {
     };
     check("postgres", &url).await;
     one_session_per_case("postgres", &url).await;
+    one_connection_per_run("postgres", &url, "pg_backend_pid()").await;
 }
 
 #[tokio::test]
@@ -129,4 +131,50 @@ name = "temp table across steps"
     let t = texts(&lines);
     assert_eq!(report.cases[0].outcome, CaseOutcome::Passed, "{t:#?}");
     assert!(report.cases[0].cleanup_ok, "the undo dropped the temporary table: {t:#?}");
+}
+
+/// A run opens one connection per target and keeps it from its first case
+/// to its last (a database with a low connection limit sees one session, and
+/// no case waits for the pool): each case records the server's id of its
+/// session, and the last one finds a single id, with a pool of several.
+async fn one_connection_per_run(kind: &str, url: &str, session_id: &str) {
+    let table = unique("ls_sessions");
+    let record: String = (1..=3)
+        .map(|i| {
+            format!(
+                r#"
+[[case]]
+name = "records its session {i}"
+  [[case.step]]
+  sql = "INSERT INTO {table} (sid) SELECT {session_id}"
+  expect = {{ affected = 1 }}
+"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"
+[db.main]
+kind = "{kind}"
+url = "{url}"
+max_connections = 4
+
+[[case]]
+name = "creates the table"
+  [[case.setup]]
+  sql = "CREATE TABLE {table} (sid BIGINT)"
+{record}
+[[case]]
+name = "one session"
+  [[case.step]]
+  sql = "SELECT COUNT(DISTINCT sid) AS n, COUNT(*) AS cases FROM {table}"
+  expect = {{ row = {{ n = 1, cases = 3 }} }}
+  [[case.teardown]]
+  sql = "DROP TABLE {table}"
+"#
+    );
+    let (report, lines) = run_suite_text(&text, RunOptions { lang: Lang::En, ..Default::default() }).await;
+    let t = texts(&lines);
+    assert!(report.cases.iter().all(|c| c.outcome == CaseOutcome::Passed), "{t:#?}");
+    assert!(report.cases[4].cleanup_ok, "{t:#?}");
 }

@@ -1,6 +1,6 @@
-//! One connection pool per database target, opened once per run; a case
+//! One connection pool per database target, opened once per run; the run
 //! takes one connection per target ([`DbConn`]) and keeps it for all its
-//! steps (see `case_connections`), so sqlx's prepared-statement cache and the
+//! cases and steps (see `run_connections`), so sqlx's prepared-statement cache and the
 //! session (temporary tables, `SET`) carry from step to step. Pools skip
 //! sqlx's ping on every acquire: preflight already proved the target, and the
 //! ping doubled the round trips of a commit-per-statement setup.
@@ -114,9 +114,13 @@ impl DbPool {
         })
     }
 
-    /// The preflight query: one round trip proving the target answers.
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        self.acquire().await?.execute("SELECT 1", &[]).await.map(|_| ())
+    /// The preflight query: one round trip proving the target answers. The
+    /// connection it used is handed on to the run's first step, not given
+    /// back (see `run_connections`).
+    pub async fn preflight(&self) -> Result<DbConn, sqlx::Error> {
+        let mut conn = self.acquire().await?;
+        conn.execute("SELECT 1", &[]).await?;
+        Ok(conn)
     }
 
     pub async fn acquire(&self) -> Result<DbConn, sqlx::Error> {

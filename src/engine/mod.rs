@@ -2,8 +2,6 @@
 //! that narrate them. Everything here is async and non-blocking; SQL goes
 //! through sqlx's async drivers (the seed's `_edit` blocked the event loop).
 
-/// The connections one case holds, one per database target.
-pub mod case_connections;
 /// Connection pools per database target, and running one statement.
 pub mod db_pool;
 /// One HTTP step: render, send, check, capture.
@@ -14,6 +12,8 @@ pub mod json_check;
 pub mod messages;
 /// Case and run outcomes, counts and the exit code they imply.
 pub mod outcome;
+/// The connections one run holds, one per database target.
+pub mod run_connections;
 /// The producer: runs a suite case by case and logs every step.
 pub mod runner;
 /// One SQL step: log, bind, execute, check, capture.

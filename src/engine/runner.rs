@@ -3,10 +3,10 @@
 //! cleanup always runs, every step is logged through the async queue, and SQL
 //! runs on async drivers so the web server never waits for the database.
 
-use super::case_connections::{CaseConnections, TakeError};
-use super::db_pool::DbPool;
+use super::db_pool::{DbConn, DbPool};
 use super::messages::{Lang, Msg};
 use super::outcome::{CaseOutcome, CaseReport, RunReport};
+use super::run_connections::{RunConnections, TakeError};
 use super::sql_step::{self, Captures, StepError};
 use crate::logging::{Logger, Redactor};
 use crate::model::{CaseCounts, CaseEnd, Level, Phase};
@@ -110,12 +110,13 @@ pub async fn run_announced(
     let name = suite.name();
     let selected: Vec<&Case> = suite.suite.cases.iter().filter(|c| selected_by_tags(c, &opts.tags)).collect();
 
-    let (pools, down) = preflight(suite, plan, &selected, logger, lang).await;
+    let Preflight { pools, first, down } = preflight(suite, plan, &selected, logger, lang).await;
     let mut report = RunReport { suite: name, ..Default::default() };
     let http = reqwest::Client::builder()
         .user_agent(concat!("livesmoke/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("the HTTP client builds");
+    let conns = RunConnections::new(&pools, first);
     let mut stop = false;
     for case in &suite.suite.cases {
         let case_name = case.name.get_ref().as_str();
@@ -136,20 +137,14 @@ pub async fn run_announced(
             });
             continue;
         }
-        let ctx = CaseRun {
-            suite,
-            plan,
-            conns: CaseConnections::new(&pools),
-            down: &down,
-            http: &http,
-            lang,
-            log: logger.for_case(case_name),
-        };
+        let ctx =
+            CaseRun { suite, plan, conns: &conns, down: &down, http: &http, lang, log: logger.for_case(case_name) };
         let r = ctx.run(case, logger.run()).await;
         stop = opts.fail_fast && r.outcome != CaseOutcome::Passed;
         report.cases.push(r);
         progress(CaseCounts { total: suite.suite.cases.len() as u32, ..report.counts() });
     }
+    drop(conns);
     for pool in pools.values() {
         pool.close().await;
     }
@@ -175,14 +170,18 @@ fn selected_by_tags(case: &Case, tags: &[String]) -> bool {
     tags.is_empty() || case.tags.iter().any(|t| tags.contains(t))
 }
 
+/// What preflight found, per database target.
+struct Preflight {
+    /// The targets that answered.
+    pools: BTreeMap<String, DbPool>,
+    /// The connection each of those answered on: the run's first.
+    first: BTreeMap<String, DbConn>,
+    /// The targets that did not, with why.
+    down: BTreeMap<String, String>,
+}
+
 /// One connection and a trivial query per target the selected cases use.
-async fn preflight(
-    suite: &LoadedSuite,
-    plan: &Plan,
-    cases: &[&Case],
-    logger: &Logger,
-    lang: Lang,
-) -> (BTreeMap<String, DbPool>, BTreeMap<String, String>) {
+async fn preflight(suite: &LoadedSuite, plan: &Plan, cases: &[&Case], logger: &Logger, lang: Lang) -> Preflight {
     let mut used = BTreeSet::new();
     for case in cases {
         for step in all_steps(case) {
@@ -195,6 +194,7 @@ async fn preflight(
     }
     let log = logger.for_step(Phase::Preflight, None);
     let mut pools = BTreeMap::new();
+    let mut first = BTreeMap::new();
     let mut down = BTreeMap::new();
     for name in used {
         let Some(target) = plan.targets.get(&name) else {
@@ -202,11 +202,12 @@ async fn preflight(
         };
         log.debug(Msg::Preflight { target: &name, display: &target.display() }.render(lang)).await;
         let result = match DbPool::connect(target).await {
-            Ok(pool) => pool.ping().await.map(|_| pool),
+            Ok(pool) => pool.preflight().await.map(|conn| (pool, conn)),
             Err(e) => Err(e),
         };
         match result {
-            Ok(pool) => {
+            Ok((pool, conn)) => {
+                first.insert(name.clone(), conn);
                 pools.insert(name, pool);
             }
             Err(e) => {
@@ -216,7 +217,7 @@ async fn preflight(
             }
         }
     }
-    (pools, down)
+    Preflight { pools, first, down }
 }
 
 fn all_steps(case: &Case) -> impl Iterator<Item = &Step> {
@@ -228,7 +229,7 @@ fn all_steps(case: &Case) -> impl Iterator<Item = &Step> {
 struct CaseRun<'a> {
     suite: &'a LoadedSuite,
     plan: &'a Plan,
-    conns: CaseConnections<'a>,
+    conns: &'a RunConnections<'a>,
     down: &'a BTreeMap<String, String>,
     http: &'a reqwest::Client,
     lang: Lang,
