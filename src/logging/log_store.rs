@@ -17,6 +17,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// Default number of lines per run kept in memory.
 pub const DEFAULT_RING_CAP: usize = 10_000;
+/// A run's ring grows with its lines up to this many, then takes its full
+/// capacity (see `LogStore::reserve_ring`).
+const RING_FULL_SIZE_AT: usize = 1_024;
 /// Finished runs whose tails stay in memory; older ones are re-read from disk.
 const FINISHED_IN_MEMORY: usize = 32;
 /// Threads reading runs' files (see [`FileReaders`]).
@@ -233,7 +236,7 @@ impl LogStore {
 
     /// Writer side: appends numbered lines of one run (already written to its
     /// file up to `persisted`), evicting the oldest beyond the ring's capacity.
-    pub(crate) fn commit(&self, run: &RunLog, lines: Vec<LogLine>, persisted: u64, index: &[u64]) {
+    pub(crate) fn commit(&self, run: &RunLog, lines: &mut Vec<LogLine>, persisted: u64, index: &[u64]) {
         let mut st = run.state.lock().unwrap();
         if let Some(last) = lines.last() {
             st.last_seq = last.seq;
@@ -251,11 +254,13 @@ impl LogStore {
             let keep = lines.len().min(self.ring_cap);
             let old = (st.ring.len() + keep).saturating_sub(self.ring_cap);
             st.ring.drain(..old);
+            self.reserve_ring(&mut st.ring, keep);
             let skip = lines.len() - keep;
-            st.ring.extend(lines.into_iter().skip(skip));
+            st.ring.extend(lines.drain(..).skip(skip));
             return;
         }
-        st.ring.extend(lines);
+        self.reserve_ring(&mut st.ring, lines.len());
+        st.ring.extend(lines.drain(..));
         let excess = st.ring.len().saturating_sub(self.ring_cap);
         if excess > 0 {
             if st.persisted >= st.ring[excess - 1].seq {
@@ -268,6 +273,18 @@ impl LogStore {
                 let lost_from = first_lost.first_seq().max(st.persisted + 1);
                 st.ring.push_front(LogLine::gap(last, last + 1 - lost_from, now_ms()));
             }
+        }
+    }
+
+    /// Room for `more` lines in a run's ring. A ring that outgrows
+    /// [`RING_FULL_SIZE_AT`] lines gets its full capacity at once instead of
+    /// doubling its way there (each step a fresh allocation, copied into and
+    /// page-faulted in); a short run's ring stays small.
+    fn reserve_ring(&self, ring: &mut VecDeque<LogLine>, more: usize) {
+        let want = ring.len() + more;
+        if want > ring.capacity() {
+            let target = if want > RING_FULL_SIZE_AT { self.ring_cap.max(want) } else { want };
+            ring.reserve_exact(target - ring.len());
         }
     }
 
