@@ -5,7 +5,7 @@
 // trace event (script, parse HTML, style, layout, GC) and the functions with
 // the most self time (wasm functions by name when the build keeps names).
 // usage: node bench/catchup_profile.mjs BASE_URL RUN
-import { TRACE_CATEGORIES, tracedPage } from "./traced_page.mjs";
+import { TRACE_CATEGORIES, reportLongTasks, tracedPage } from "./traced_page.mjs";
 
 const [base, run] = process.argv.slice(2);
 const { browser, page, cdp, events, complete } = await tracedPage();
@@ -51,4 +51,5 @@ console.log("trace events (ms, nested events overlap):");
 for (const [k, v] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
 console.log("self time by function (ms):");
 for (const [k, v] of top) console.log(`  ${v.toFixed(1).padStart(8)}  ${k}`);
+reportLongTasks(events, Number(process.env.LONG_MS ?? 20), "ms");
 await browser.close();
