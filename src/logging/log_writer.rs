@@ -44,6 +44,17 @@ fn yield_to_readers() {
     }
 }
 
+/// A batch smaller than this means lines come one by one (a suite waiting on
+/// its database between lines), not in a burst: the writer then pauses
+/// [`TRICKLE_PAUSE`] before it takes the next one. Woken for every line, it
+/// cost the server a context switch, a futex wake and a file write per line:
+/// a fifth of its CPU time in `perf` for the commit-per-statement smoke setup
+/// (bench part e), on the core that also sends the statements. A line reaches
+/// readers at most that much later (the page polls every 500 ms); a burst
+/// fills batches of thousands and never pauses.
+const TRICKLE_BATCH: usize = 64;
+const TRICKLE_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// A run the writer is appending to.
 struct OpenRun {
     log: Arc<RunLog>,
@@ -130,6 +141,7 @@ fn drain(store: Arc<LogStore>, mut rx: LogReceiver) {
     let mut last = 0;
     let mut batch = rx.new_batch();
     while rx.blocking_take(&mut batch) > 0 {
+        let trickle = batch.len() < TRICKLE_BATCH;
         for event in batch.drain(..) {
             match event {
                 LogEvent::Line(e) => {
@@ -159,6 +171,11 @@ fn drain(store: Arc<LogStore>, mut rx: LogReceiver) {
             }
         }
         commit_all(&store, &mut open);
+        if trickle {
+            // Let the next lines gather: one wake-up, one write and one
+            // publish per millisecond, not per line.
+            std::thread::sleep(TRICKLE_PAUSE);
+        }
     }
     commit_all(&store, &mut open);
 }
