@@ -22,6 +22,12 @@ pub const MAX_LIMIT: u32 = 5_000;
 /// (5,000 lines/s come as 2,500 lines per poll, not 2,000 and then 500).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const PAGE_LIMIT: u32 = MAX_LIMIT;
+/// What the page's first read asks for: one slice. That reply is decoded
+/// while the page is still starting (the wasm code it runs is compiled on
+/// first use), so a smaller one keeps the first log task short; the reads
+/// after it, full ones, follow at once.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const OPENING_LIMIT: u32 = SLICE_LINES as u32;
 /// Lines rendered per browser task: a reply is appended in slices with a
 /// yield to the browser between them, so no task grows with the size of a
 /// reply. Each slice costs the browser a frame (style, layout, paint of what
@@ -222,7 +228,8 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
             // come as the reader scrolls up to them.
             let opening = cursor == 0;
             let keep = state.keep().map(|k| if opening { k.min(super::log_backfill::TAIL_LINES) } else { k });
-            match read_log(run, Some(cursor), Some(PAGE_LIMIT), keep).await {
+            let limit = if opening { OPENING_LIMIT } else { PAGE_LIMIT };
+            match read_log(run, Some(cursor), Some(limit), keep).await {
                 Ok(page) => {
                     if !still_mine() {
                         return;
@@ -233,7 +240,7 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                         state.feed.set(Feed::Live);
                     }
                     state.total.set(page.total);
-                    let full = page.lines.len() as u32 >= PAGE_LIMIT;
+                    let full = page.lines.len() as u32 >= limit;
                     if let Some(outline) = &page.outline {
                         // Lines older than the budget: summarized, not sent.
                         state.apply_outline(outline);
