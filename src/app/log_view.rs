@@ -24,8 +24,9 @@ pub const MAX_LIMIT: u32 = 5_000;
 const PAGE_LIMIT: u32 = MAX_LIMIT;
 /// What the page's first read asks for: one slice. That reply is decoded
 /// while the page is still starting (the wasm code it runs is compiled on
-/// first use), so a smaller one keeps the first log task short; the reads
-/// after it, full ones, follow at once.
+/// first use), so a smaller one keeps that task short; the full reads follow
+/// at once. It matters for runs of up to a few thousand lines: a longer one
+/// opens at its 500-line tail anyway (`log_backfill::TAIL_LINES`).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const OPENING_LIMIT: u32 = SLICE_LINES as u32;
 /// Lines rendered per browser task: a reply is appended in slices with a
