@@ -101,18 +101,21 @@ async fn a_wrong_password_is_one_preflight_error_and_never_logged() {
     assert!(!all.contains("s3cr3t-Pa55word"), "{all}");
 }
 
+/// The target `main` with a pool of several connections, so a test sees
+/// whether a run keeps one of them or takes a new one.
+fn pooled_target(kind: &str, url: &str) -> String {
+    format!("[db.main]\nkind = \"{kind}\"\nurl = \"{url}\"\nmax_connections = 4\n")
+}
+
 /// A case keeps one connection per target from setup to teardown: a
 /// temporary table (visible only in the session that made it) created in
 /// setup is there for the steps and the undo, even with a pool of several.
 async fn one_session_per_case(kind: &str, url: &str) {
     let table = unique("ls_tmp");
+    let db = pooled_target(kind, url);
     let text = format!(
         r#"
-[db.main]
-kind = "{kind}"
-url = "{url}"
-max_connections = 4
-
+{db}
 [[case]]
 name = "temp table across steps"
   [[case.setup]]
@@ -152,13 +155,10 @@ name = "records its session {i}"
             )
         })
         .collect();
+    let db = pooled_target(kind, url);
     let text = format!(
         r#"
-[db.main]
-kind = "{kind}"
-url = "{url}"
-max_connections = 4
-
+{db}
 [[case]]
 name = "creates the table"
   [[case.setup]]
