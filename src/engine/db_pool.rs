@@ -1,7 +1,7 @@
 //! One connection pool per database target, opened once per run; the run
 //! takes one connection per target ([`DbConn`]) and keeps it for all its
-//! cases and steps (see `run_connections`), so sqlx's prepared-statement cache and the
-//! session (temporary tables, `SET`) carry from step to step. Pools skip
+//! cases and steps (see `run_connections`), so sqlx's prepared-statement
+//! cache and the session (temporary tables, `SET`) carry from step to step. Pools skip
 //! sqlx's ping on every acquire: preflight already proved the target, and the
 //! ping doubled the round trips of a commit-per-statement setup.
 //!

@@ -9,8 +9,9 @@
 //! connection when it goes back to its pool, in a task of its own, and the
 //! next case's acquire found it still busy and opened another connection (a
 //! commit-per-statement setup of 100 cases opened 3 connections and paid 100
-//! pings). For the same reason preflight's connection is the first one held. The pool gave the next case the same session anyway: nothing is
-//! reset between cases, here or there.
+//! pings). For the same reason preflight's connection is the first one held.
+//! The pool gave the next case the same session anyway: nothing is reset
+//! between cases, here or there.
 
 use super::db_pool::{DbConn, DbPool};
 use std::collections::BTreeMap;
