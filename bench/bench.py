@@ -766,6 +766,12 @@ def part_f(R):
         res["ours"] = run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n, A.f_max_s, 10,
                                timeout=A.f_max_s + 120)
         log(f"  ours: {res['ours']['linesPerS']:,.0f} lines/s shown, longest freeze {res['ours']['maxGapMs']:.0f} ms")
+        # the page-load floor: what loading a page costs this browser before any script of ours runs
+        url = f"http://{HOST}:{srv.port}/runs/{d['run']}"
+        res["floor_blank"] = run_node("floor", "blank", url, A.f_floor_reps, timeout=300)
+        res["floor_static"] = run_node("floor", "static", url, A.f_floor_reps, timeout=300)
+        log(f"  page-load floor: blank page {res['floor_blank']['maxGapMs']}, our HTML+CSS without script "
+            f"{res['floor_static']['maxGapMs']} ms")
         if A.f_live_rate:
             live = None
             if supports_rate():
@@ -1250,12 +1256,20 @@ def summary_md(R):
                     target="≤ 50 ms" + ("" if big else " (at 10^5)"), ok=o["maxGapMs"] <= 50 if big else None),
                 row("(f) longest freeze after the first line was shown (page load excluded)",
                     p.get("maxGapAfterFirstMs"), o.get("maxGapAfterFirstMs"), " ms"),
+                row("(f) longest freeze once the page is live (ours: after hydration; the first lines' draw "
+                    "included)", None, o.get("maxGapAfterLiveMs"), " ms", show_ratio=False),
                 row("(f) heartbeat gaps > 50 ms", p["gapsOver50"], o["gapsOver50"], show_ratio=False),
                 row("(f) JS heap at the end", p["jsHeapMiB"], o["jsHeapMiB"], " MiB", nd=1),
                 row("(f) renderer process RSS at the end", p.get("rendererRssMiB"), o.get("rendererRssMiB"), " MiB",
                     nd=1),
                 row("(f) main-thread task time, total", p["taskDurationS"], o["taskDurationS"], " s", nd=2),
                 row("(f) of which layout", p["layoutDurationS"], o["layoutDurationS"], " s", nd=2)]
+        fb, fs = f.get("floor_blank"), f.get("floor_static")
+        if fb and fs:
+            rows += [row("(f) page-load floor: a blank page's longest freeze (median of "
+                         f"{len(fb['maxGapMs'])} fresh browsers)", None, fb["medianMaxGapMs"], " ms", show_ratio=False),
+                     row("(f) page-load floor: our run page's HTML and CSS, scripts taken out (median)", None,
+                         fs["medianMaxGapMs"], " ms", show_ratio=False)]
         L += [f"## (f) Browser: {n:,} lines to show, headless chromium", "",
               f"Peer: its static client `?interval=500&count={A.f_peer_count}` on a pre-filled queue. Ours: the run "
               f"page `/runs/<id>` of a finished {n:,}-line run, measured until it settled and for 10 s at least. "
@@ -1347,6 +1361,7 @@ def main():
     A.f_lines = 10_000 if q else 100_000
     A.f_peer_count = 1000
     A.f_max_s = 40 if q else 150
+    A.f_floor_reps = 3 if q else 7
     A.f_live_rate = None if q else 5000
     A.g_rates = [10] if q else [10, 100]
     A.g_seconds = 5 if q else 20

@@ -10,6 +10,12 @@
 //       (peer) or the page's own "#counts" (ours; settled = its feed says "done", which it does once
 //       the lines above a long run's tail are drawn too). The page is measured until it has shown
 //       TARGET_LINES and settled, and for at least MIN_S seconds (default 0), at most MAX_S.
+//   node browser.mjs floor blank|static URL REPS                  -> one JSON line
+//       the page-load floor: the longest heartbeat gap while the browser loads a page no script of
+//       ours runs on, REPS times in a fresh browser each: "blank" a one-paragraph page, "static" the
+//       page at URL (our run page) with its scripts and preloads taken out (its HTML and CSS only).
+//       Any page's load costs at least this here (parse, style, layout, first paint), so it bounds
+//       the "page load included" freeze from below.
 //   node browser.mjs latency peer|ours URL SECONDS              -> "READY", then one JSON line
 //       every DOM insertion of log lines with its time (Date.now()) and the next animation frame's:
 //       ours: the data-seq of each new span.line; peer: the number of lines in the <pre> after it.
@@ -20,11 +26,45 @@ const require = createRequire(new URL("../end2end/package.json", import.meta.url
 const { chromium } = require("playwright-core");
 
 const [mode, kind, url, a1, a2, a3] = process.argv.slice(2);
-const browser = await chromium.launch({
+const launch = () => chromium.launch({
   executablePath: "/usr/bin/chromium", headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"],
 });
+// the heartbeat of the peer's browser-bench.mjs: the largest gap of a 10 ms timer
+const heartbeat = () => {
+  window.__gap = { max: 0, over50: 0, last: performance.now() };
+  setInterval(() => {
+    const n = performance.now(), g = n - window.__gap.last;
+    window.__gap.last = n;
+    if (g > window.__gap.max) window.__gap.max = g;
+    if (g > 50) window.__gap.over50++;
+  }, 10);
+};
+
+if (mode === "floor") {
+  const reps = Number(a1 ?? 3), gaps = [];
+  for (let r = 0; r < reps; r++) {
+    const b = await launch();
+    const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+    await p.route((u) => u.href === url, async (route) => {
+      if (kind === "blank") return route.fulfill({ contentType: "text/html", body: "<!DOCTYPE html><title>blank</title><p>hello</p>" });
+      const resp = await route.fetch();
+      const body = (await resp.text()).replace(/<script[\s\S]*?<\/script>/g, "").replace(/<link rel="(modulepreload|preload)"[^>]*>/g, "");
+      return route.fulfill({ response: resp, body });
+    });
+    await p.addInitScript(heartbeat);
+    await p.goto(url);
+    await p.waitForTimeout(1500);
+    gaps.push(await p.evaluate(() => window.__gap.max));
+    await b.close();
+  }
+  const sorted = [...gaps].sort((x, y) => x - y);
+  console.log(JSON.stringify({ kind, url, reps, maxGapMs: gaps, medianMaxGapMs: sorted[Math.floor(reps / 2)] }));
+  process.exit(0);
+}
+
+const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 page.on("pageerror", (e) => console.error("pageerror:", e.message));
 
@@ -49,10 +89,15 @@ if (mode === "show") {
     window.__long = [];
     // gaps are also kept apart from the time the first log line was in the page (page load,
     // wasm compile and hydration excluded): maxAfter, over50After
-    window.__gap = { max: 0, over50: 0, over60: 0, last: performance.now(), first: null, maxAfter: 0, over50After: 0 };
+    // ... and apart from the time our page turned live (hydrated: its wasm compiled and running,
+    // so what follows is its own work, the first lines' draw included): maxAfterLive
+    window.__gap = { max: 0, over50: 0, over60: 0, last: performance.now(), first: null, maxAfter: 0, over50After: 0,
+                     live: null, maxAfterLive: 0 };
     setInterval(() => {
       const n = performance.now(), g = n - window.__gap.last;
       window.__gap.last = n;
+      if (window.__gap.live !== null) window.__gap.maxAfterLive = Math.max(window.__gap.maxAfterLive, g);
+      else if (document.querySelector('[data-hydrated="true"]')) window.__gap.live = n;
       if (window.__gap.first !== null) {
         if (g > window.__gap.maxAfter) window.__gap.maxAfter = g;
         if (g > 50) window.__gap.over50After++;
@@ -118,7 +163,9 @@ if (mode === "show") {
     windowS: W, busyFirst: (tdAt(W) - tdAt(0)) / W, busyLast: (tdAt(T) - tdAt(T - W)) / W,
     settledAtS, busyUntilSettled: settledAtS ? tdAt(settledAtS) / settledAtS : null,
     maxGapMs: last ? last.gap.max : null, gapsOver50: last ? last.gap.over50 : null,
-    maxGapAfterFirstMs: last ? last.gap.maxAfter : null, gapsOver50AfterFirst: last ? last.gap.over50After : null,
+    maxGapAfterFirstMs: last ? last.gap.maxAfter : null,
+    maxGapAfterLiveMs: last && last.gap.live !== null ? last.gap.maxAfterLive : null,
+    liveAtS: last && last.gap.live !== null ? last.gap.live / 1000 : null, gapsOver50AfterFirst: last ? last.gap.over50After : null,
     firstLineAtS: last && last.gap.first !== null ? last.gap.first / 1000 : null,
     gapsOver60: last ? last.gap.over60 : null, longTasks: longs.length,
     jsHeapMiB: m.JSHeapUsedSize / 2 ** 20, jsHeapTotalMiB: m.JSHeapTotalSize / 2 ** 20,

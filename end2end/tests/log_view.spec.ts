@@ -378,3 +378,34 @@ test("while following, old lines leave the page within its budget; search and 's
   // "budget line 7", "budget line 70".."79", "budget line 700".."799": 111 hits, still listed
   await expect(page.locator("#search-count")).toHaveText(/\/111$/);
 });
+
+test("a fast stream draws the lines near the view; what the reader scrolls to is drawn, and every line once the run ends", async ({ page, request }) => {
+  const problems = watchConsole(page);
+  // 5,000 lines/s: each reply brings about 2,500 lines
+  const id = await pacedRun(request, 30_000, 5_000, "fast line");
+  await page.goto(`/runs/${id}`);
+  const placeholders = page.locator("pre#log .chunk.deferred");
+  await expect.poll(() => placeholders.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  // the newest line is drawn, at the bottom of the view
+  await expect.poll(async () => {
+    const last = Number((await page.locator("#counts").textContent())!.split(" / ")[0]);
+    return lineInView(page, last);
+  }).toBe(true);
+  // the reader scrolls up into lines that were not drawn: they are, before they are seen
+  const pre = page.locator("pre#log");
+  const box = (await pre.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -8_000);
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "false");
+  // the line at a height of the log's visible part (0 its top, 1 its bottom)
+  const lineAt = (y: number) => pre.evaluate((el, y) => {
+    const r = el.getBoundingClientRect();
+    const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, window.innerHeight);
+    return document.elementFromPoint(r.left + r.width / 2, top + (bottom - top) * y)?.closest(".line")?.id ?? null;
+  }, y);
+  for (const y of [0.05, 0.5, 0.95]) await expect.poll(() => lineAt(y)).toMatch(/^L\d+$/);
+  await waitDone(page);
+  await expect(placeholders).toHaveCount(0);
+  expectContiguous((await shownSeqs(page)).map((s, i, all) => s - all[0] + 1)); // one run of lines, no hole
+  expect(problems).toEqual([]);
+});

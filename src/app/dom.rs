@@ -76,6 +76,7 @@ pub fn user_intent(state: LogState) {
 /// (the flaw users report in Jenkins and GitLab, where tailing fights the
 /// reader, and the one a fast log would hit here without the intent check).
 pub fn on_scroll(state: LogState, pre: Pre) {
+    draw_near(state, pre);
     if let Some(el) = pre.get_untracked() {
         let (top, height) = (el.scroll_top(), el.scroll_height());
         let (last, last_height) = state.last_scroll.get_value();
@@ -171,6 +172,94 @@ pub fn hold_view(pre: Pre) -> impl FnOnce() {
     }
 }
 
+/// Draws placeholder chunk `id` (see `log_state::DRAW_ALL_UPTO`) if it still is one.
+pub fn draw_chunk(state: LogState, id: u64) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(el) = document().get_element_by_id(&format!("C{id}")) else { return };
+        if !el.class_list().contains("deferred") {
+            return;
+        }
+        if let Some(html) = state.chunk_html_of(id) {
+            el.set_inner_html(&html);
+            let _ = el.class_list().remove_1("deferred");
+            let _ = el.remove_attribute("style");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (state, id);
+}
+
+/// Draws the chunk of line `seq`: a line about to be shown or marked.
+pub fn draw_line(state: LogState, seq: u64) {
+    if let Some(id) = state.chunk_of(seq) {
+        draw_chunk(state, id);
+    }
+}
+
+/// The first seqs of the placeholder chunks in the page, in page order.
+#[cfg(feature = "hydrate")]
+fn placeholders() -> Vec<(u64, web_sys::Element)> {
+    use wasm_bindgen::JsCast;
+    let Ok(list) = document().query_selector_all("#log .chunk.deferred") else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|el| Some((el.id().strip_prefix('C')?.parse().ok()?, el)))
+        .collect()
+}
+
+/// Draws the placeholders within a screen of the view: the reader scrolled
+/// to them, or the page was laid out anew.
+pub fn draw_near(state: LogState, pre: Pre) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(p) = pre.get_untracked() else { return };
+        let list = placeholders();
+        if list.is_empty() {
+            return;
+        }
+        let view = p.get_bounding_client_rect();
+        let margin = view.height();
+        let near: Vec<u64> = list
+            .iter()
+            .filter(|(_, el)| {
+                let b = el.get_bounding_client_rect();
+                b.height() > 0.0 && b.bottom() > view.top() - margin && b.top() < view.bottom() + margin
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in near {
+            draw_chunk(state, id);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (state, pre);
+}
+
+/// Draws every placeholder, newest first, one chunk per browser task, so
+/// that the page holds every line again (find in page, select all) once the
+/// stream is quiet. It stops when the view moves to another run, when a fast
+/// append leaves new placeholders, or when a newer call takes over.
+#[allow(unused_variables)]
+pub async fn draw_deferred(state: LogState, still_mine: impl Fn() -> bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(mine) = state.deferring.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        while let Some((id, _)) = placeholders().pop() {
+            draw_chunk(state, id);
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if !still_mine() || state.deferring.try_get_value() != Some(mine) {
+                return;
+            }
+        }
+    }
+}
+
 /// After new lines: keep following, or show a permalinked line once it has arrived.
 pub fn after_append(state: LogState, pre: Pre) {
     if let Some(seq) = state.pending_target.get_value() {
@@ -212,6 +301,7 @@ pub fn show_line(state: LogState, pre: Pre, seq: u64, class: &'static str) {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
+            draw_line(state, seq);
             let Some(el) = document().get_element_by_id(&format!("L{seq}")) else { return };
             if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
                 for i in 0..old.length() {
@@ -296,6 +386,7 @@ pub fn copy_to_clipboard(text: String) {
 pub fn mark_hit(state: LogState, seq: u64, q: &str) {
     #[cfg(feature = "hydrate")]
     {
+        draw_line(state, seq);
         let (Some(el), Some(html)) = (document().get_element_by_id(&format!("L{seq}")), state.marked_line(seq, q))
         else {
             return;

@@ -9,6 +9,16 @@ use std::sync::Arc;
 
 /// Lines per rendered chunk.
 const CHUNK_LINES: usize = 100;
+/// An append of up to this many lines is drawn whole. A larger one, while
+/// following, draws only its newest `DRAWN_TAIL` lines (what the reader
+/// sees at the bottom) and leaves the rest as placeholders of their height,
+/// drawn when they come near the view (`dom::draw_near`) or once the stream
+/// slows down (`dom::draw_deferred`). At 5,000 lines/s most lines leave the
+/// page's line budget before anyone could scroll to them, and drawing them
+/// (parsing, style, the collector tracing their nodes) was most of the
+/// page's work.
+pub const DRAW_ALL_UPTO: usize = 500;
+const DRAWN_TAIL: usize = 200;
 
 /// Up to `CHUNK_LINES` consecutive lines of one section, as rendered HTML,
 /// with the lines themselves (to render them again in the other time view,
@@ -16,7 +26,8 @@ const CHUNK_LINES: usize = 100;
 #[derive(Clone)]
 pub struct Chunk {
     pub id: u64,
-    pub html: Arc<str>,
+    /// `None`: a placeholder, drawn later (see `DRAW_ALL_UPTO`).
+    pub html: Option<Arc<str>>,
     /// Rendered in the relative-time view.
     pub relative: bool,
     pub rows: Arc<[LogLine]>,
@@ -106,6 +117,9 @@ pub struct LogState {
     pub intent_at: StoredValue<f64>,
     /// A scroll-to-bottom is already scheduled for the next frame.
     pub pin_pending: StoredValue<bool>,
+    /// Counts the appends that left placeholders and the calls of
+    /// `dom::draw_deferred`: drawing them stops when the count moves on.
+    pub deferring: StoredValue<u64>,
     /// The line picked in the gutter (copy line / copy link).
     pub selected: RwSignal<Option<u64>>,
     /// A `#L<seq>` to show once that line has arrived.
@@ -149,6 +163,7 @@ impl LogState {
             last_scroll: StoredValue::new((0, 0)),
             intent_at: StoredValue::new(f64::NEG_INFINITY),
             pin_pending: StoredValue::new(false),
+            deferring: StoredValue::new(0),
             dom_lines: StoredValue::new(0),
             trimmed: RwSignal::new(0),
             loading_older: StoredValue::new(false),
@@ -212,11 +227,17 @@ impl LogState {
             self.problems.update(|p| p.extend(problems));
         }
         let skip = self.unrendered_upto();
+        let drawn_from = if lines.len() > DRAW_ALL_UPTO && self.budget_applies() {
+            self.deferring.update_value(|n| *n += 1);
+            lines[lines.len() - DRAWN_TAIL].seq
+        } else {
+            0
+        };
         let mut start = 0;
         while start < lines.len() {
             let case = &lines[start].case;
             let len = lines[start..].iter().take_while(|l| &l.case == case).count();
-            self.append_group(&lines[start..start + len], t0, &raw, skip);
+            self.append_group(&lines[start..start + len], t0, &raw, skip, drawn_from);
             start += len;
         }
         if !self.follow.get_untracked() {
@@ -225,7 +246,7 @@ impl LogState {
     }
 
     /// The line budget holds while following, unless every line was asked for.
-    fn budget_applies(&self) -> bool {
+    pub fn budget_applies(&self) -> bool {
         self.follow.get_untracked() && !self.keep_all.get_untracked()
     }
 
@@ -240,7 +261,7 @@ impl LogState {
         self.total.get_untracked().saturating_sub(self.max_dom_lines.get_value() as u64)
     }
 
-    fn append_group(&self, group: &[LogLine], t0: i64, raw: &str, skip: u64) {
+    fn append_group(&self, group: &[LogLine], t0: i64, raw: &str, skip: u64, drawn_from: u64) {
         // A gap marker is always drawn (where lines are missing is what the
         // reader must see), and it does not count against the line budget.
         let skipped = group.iter().take_while(|l| l.seq <= skip && !l.is_gap()).count();
@@ -249,7 +270,7 @@ impl LogState {
             self.trimmed.update(|t| *t = (*t).max(last));
         }
         let section = self.section_for(group[0].seq, &group[0].case);
-        self.push_chunks(&section, &group[skipped..], t0, raw);
+        self.push_chunks(&section, &group[skipped..], t0, raw, drawn_from);
         if let Some(end) = group.iter().rev().find_map(|l| l.end.as_ref()) {
             end_section(&section, end);
         }
@@ -275,7 +296,7 @@ impl LogState {
             let section = self.section_for(mark.first, &mark.case);
             let next = o.sections.get(i + 1).map_or(u64::MAX, |m| m.first);
             let mine = gaps.iter().take_while(|g| g.seq < next).count();
-            self.push_chunks(&section, &gaps[..mine], t0, &raw);
+            self.push_chunks(&section, &gaps[..mine], t0, &raw, 0);
             gaps = &gaps[mine..];
             if let Some(end) = &mark.end {
                 end_section(&section, end);
@@ -303,8 +324,9 @@ impl LogState {
         })
     }
 
-    /// Renders `rows` into the section as chunks.
-    fn push_chunks(&self, section: &Section, rows: &[LogLine], t0: i64, raw: &str) {
+    /// Renders `rows` into the section as chunks; those ending before seq
+    /// `drawn_from` are placeholders.
+    fn push_chunks(&self, section: &Section, rows: &[LogLine], t0: i64, raw: &str, drawn_from: u64) {
         if rows.is_empty() {
             return;
         }
@@ -315,7 +337,7 @@ impl LogState {
             .chunks(CHUNK_LINES)
             .map(|c| Chunk {
                 id: c[0].seq,
-                html: Arc::from(chunk_html(c, t0, relative, raw)),
+                html: (c[c.len() - 1].seq >= drawn_from).then(|| Arc::from(chunk_html(c, t0, relative, raw))),
                 relative,
                 rows: Arc::from(c),
             })
@@ -352,7 +374,7 @@ impl LogState {
             let next = self.sections.with_untracked(|s| s.iter().find(|x| x.id > seq).map_or(u64::MAX, |x| x.id));
             let len = rest.iter().take_while(|l| !l.is_gap() && l.seq < next).count();
             if let Some(section) = self.section_of(seq) {
-                self.push_chunks(&section, &rest[..len], t0, &raw);
+                self.push_chunks(&section, &rest[..len], t0, &raw, 0);
             }
             rest = &rest[len..];
         }
@@ -411,12 +433,28 @@ impl LogState {
             if section.chunks.with_untracked(|c| c.iter().any(|c| c.relative != relative)) {
                 section.chunks.update(|chunks| {
                     for c in chunks.iter_mut().filter(|c| c.relative != relative) {
-                        c.html = Arc::from(chunk_html(&c.rows, t0, relative, &raw));
+                        c.html = Some(Arc::from(chunk_html(&c.rows, t0, relative, &raw)));
                         c.relative = relative;
                     }
                 });
             }
         }
+    }
+
+    /// The first seq of the chunk holding `seq` (its element is `#C<first>`).
+    pub fn chunk_of(&self, seq: u64) -> Option<u64> {
+        let section = self.section_of(seq)?;
+        section.chunks.with_untracked(|chunks| Some(chunks.iter().rev().find(|c| c.id <= seq)?.id))
+    }
+
+    /// The HTML of placeholder chunk `id`, to draw it (see `DRAW_ALL_UPTO`).
+    pub fn chunk_html_of(&self, id: u64) -> Option<String> {
+        let section = self.section_of(id)?;
+        let (t0, raw) = (self.t0.get_value().unwrap_or(0), self.raw_url());
+        section.chunks.with_untracked(|chunks| {
+            let c = chunks.iter().find(|c| c.id == id)?;
+            Some(chunk_html(&c.rows, t0, c.relative, &raw))
+        })
     }
 
     /// The inner HTML of rendered line `seq` with the matches of `q` marked.

@@ -40,6 +40,10 @@ const OPENING_LIMIT: u32 = SLICE_LINES as u32;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const SLICE_LINES: usize = 1_000;
 
+/// `pre.log`'s line height (style/main.css): a placeholder chunk of n lines is
+/// n times as tall as this, as its lines are when none wraps.
+const LINE_EM: f64 = 1.45;
+
 /// `GET /api/log?run=<id>&after=<seq>&limit=<n>[&keep=<k>]`: the lines of
 /// run `id` with `seq > after` (default 0), at most `limit` (default 500, at
 /// most 5,000). With `keep`, a reader that draws only the newest `k` lines
@@ -200,7 +204,10 @@ fn SectionView(section: Section) -> impl IntoView {
             {head}
             <span class="case-body" class:collapsed=move || !open.get()>
                 <For each=move || chunks.get() key=|c| (c.id, c.relative) let:c>
-                    <span class="chunk" inner_html=c.html.to_string()></span>
+                    // A placeholder holds its lines' height until drawn (`dom::draw_chunk`).
+                    <span class=if c.html.is_some() { "chunk" } else { "chunk deferred" } id=format!("C{}", c.id)
+                        style=c.html.is_none().then(|| format!("height:{:.2}em", c.rows.len() as f64 * LINE_EM))
+                        inner_html=c.html.as_deref().unwrap_or_default().to_string()></span>
                 </For>
             </span>
         </span>
@@ -209,7 +216,12 @@ fn SectionView(section: Section) -> impl IntoView {
 
 /// Polls `read_log` until the run is done or the view moved to another run.
 #[allow(unused_variables)]
-async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState, pre: NodeRef<leptos::html::Pre>) {
+async fn poll(
+    run: u64,
+    still_mine: impl Fn() -> bool + Clone + 'static,
+    state: LogState,
+    pre: NodeRef<leptos::html::Pre>,
+) {
     #[cfg(feature = "hydrate")]
     {
         use futures::StreamExt;
@@ -249,7 +261,9 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                     }
                     // One slice per browser task: the page stays responsive
                     // however many lines a reply brings.
-                    for (i, slice) in page.lines.chunks(SLICE_LINES).enumerate() {
+                    // While following, a reply draws only its tail: one slice.
+                    let slice_lines = if state.budget_applies() { page.lines.len().max(1) } else { SLICE_LINES };
+                    for (i, slice) in page.lines.chunks(slice_lines).enumerate() {
                         if i > 0 {
                             gloo_timers::future::TimeoutFuture::new(0).await;
                             if !still_mine() {
@@ -265,8 +279,16 @@ async fn poll(run: u64, still_mine: impl Fn() -> bool + 'static, state: LogState
                         cursor = page.next;
                         super::log_toolbar::refresh_search(state).await;
                     }
+                    // A quiet stream (or its end): what was left undrawn is drawn now.
                     if page.done {
-                        state.feed.set(Feed::Done);
+                        super::dom::draw_deferred(state, still_mine.clone()).await;
+                    } else if page.lines.len() <= super::log_state::DRAW_ALL_UPTO {
+                        leptos::task::spawn_local(super::dom::draw_deferred(state, still_mine.clone()));
+                    }
+                    if page.done {
+                        if still_mine() {
+                            state.feed.set(Feed::Done);
+                        }
                         return;
                     }
                     if full {

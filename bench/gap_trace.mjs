@@ -1,0 +1,62 @@
+// Diagnostic: what the renderer's main thread did during each freeze of a
+// live run. The page gets the same 10 ms heartbeat as browser.mjs; in the CDP
+// trace, each gap of the heartbeat's timer over 50 ms is listed with the
+// tasks that ran in it and what they spent their time on.
+// usage: node bench/gap_trace.mjs BASE_URL [RATE=5000] [SECONDS=12]
+// (server with --bench, as bench/viewer_scale.sh starts it)
+import { tracedPage } from "./traced_page.mjs";
+
+const [base, rateArg, secsArg] = process.argv.slice(2);
+const rate = Number(rateArg ?? 5000), secs = Number(secsArg ?? 12), n = rate * secs;
+const { browser, page, cdp, events, complete } = await tracedPage();
+await page.addInitScript(() => setInterval(() => {}, 10));
+const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
+await cdp.send("Tracing.start", {
+  categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,v8,disabled-by-default-v8.gc",
+  transferMode: "ReportEvents",
+});
+await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
+const t0 = Date.now();
+while ((Date.now() - t0) / 1000 < secs + 30) {
+  await page.waitForTimeout(1000);
+  const shown = await page.evaluate(() => Number(document.getElementById("counts").textContent.split(" / ")[0]));
+  if ((await page.locator("#feed").textContent()) === "done" && shown >= n) break;
+}
+await cdp.send("Tracing.end");
+await complete;
+await browser.close();
+
+const key = (e) => `${e.pid}:${e.tid}`;
+const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(key));
+const on = events.filter((e) => main.has(key(e)) && e.ph === "X");
+const fires = on.filter((e) => e.name === "TimerFire");
+const byTimer = {};
+for (const f of fires) byTimer[f.args.data.timerId] = (byTimer[f.args.data.timerId] ?? 0) + 1;
+const beat = Object.entries(byTimer).sort((a, b) => b[1] - a[1])[0][0];
+const beats = fires.filter((f) => String(f.args.data.timerId) === beat).map((f) => f.ts).sort((a, b) => a - b);
+const tasks = on.filter((e) => e.name.endsWith("RunTask"));
+const first = tasks[0].ts;
+const gaps = [];
+for (let i = 1; i < beats.length; i++) if (beats[i] - beats[i - 1] > 50000) gaps.push([beats[i - 1], beats[i]]);
+console.log(`heartbeats ${beats.length}, gaps over 50 ms: ${gaps.length}`);
+for (const [a, b] of gaps.sort((x, y) => (y[1] - y[0]) - (x[1] - x[0])).slice(0, Number(process.env.SHOW ?? 8))) {
+  console.log(`gap ${((b - a) / 1000).toFixed(1)} ms at ${((a - first) / 1e6).toFixed(2)} s:`);
+  for (const t of tasks.filter((t) => t.ts + t.dur > a && t.ts < b && t.dur > 3000)) {
+    const spent = {};
+    for (const e of on) {
+      if (e !== t && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e.dur > 1000 && !e.name.endsWith("RunTask")) {
+        spent[e.name] = (spent[e.name] ?? 0) + e.dur / 1000;
+      }
+    }
+    const top = Object.entries(spent).sort((x, y) => y[1] - x[1]).slice(0, 7).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+    console.log(`  task ${(t.dur / 1000).toFixed(1)} ms at +${((t.ts - a) / 1000).toFixed(0)}: ${top.join(", ")}`);
+  }
+}
+
+// Where the main thread's time went over the whole trace (nested events are
+// counted in each of their ancestors' names too, so rows overlap).
+const totals = {};
+for (const e of on) if (!e.name.endsWith("RunTask")) totals[e.name] = (totals[e.name] ?? 0) + e.dur / 1000;
+const busy = tasks.reduce((a, t) => a + t.dur, 0) / 1000;
+console.log(`main-thread tasks ${busy.toFixed(0)} ms in all; by event: ` +
+  Object.entries(totals).sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", "));
