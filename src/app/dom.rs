@@ -250,12 +250,15 @@ pub async fn draw_deferred(state: LogState, still_mine: impl Fn() -> bool) {
         }) else {
             return;
         };
-        while let Some((id, _)) = placeholders().pop() {
-            draw_chunk(state, id);
+        // From the next task on: the chunks just appended are in the page
+        // once their render effects have run.
+        loop {
             gloo_timers::future::TimeoutFuture::new(0).await;
             if !still_mine() || state.deferring.try_get_value() != Some(mine) {
                 return;
             }
+            let Some((id, _)) = placeholders().pop() else { return };
+            draw_chunk(state, id);
         }
     }
 }

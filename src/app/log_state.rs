@@ -19,6 +19,12 @@ const CHUNK_LINES: usize = 100;
 /// page's work.
 pub const DRAW_ALL_UPTO: usize = 500;
 const DRAWN_TAIL: usize = 200;
+/// The page's first lines (a run's opening reply, a long run's tail) draw
+/// only the newest chunk at once, a screen and more: that task also runs
+/// the page's drawing code for the first time (the browser compiles wasm
+/// functions on first use), and the placeholders above it are drawn one
+/// chunk per task right after.
+const OPENING_TAIL: usize = CHUNK_LINES;
 
 /// Up to `CHUNK_LINES` consecutive lines of one section, as rendered HTML,
 /// with the lines themselves (to render them again in the other time view,
@@ -227,9 +233,11 @@ impl LogState {
             self.problems.update(|p| p.extend(problems));
         }
         let skip = self.unrendered_upto();
-        let drawn_from = if lines.len() > DRAW_ALL_UPTO && self.budget_applies() {
+        let opening = self.dom_lines.get_value() == 0;
+        let tail = if opening { OPENING_TAIL } else { DRAWN_TAIL };
+        let drawn_from = if self.budget_applies() && (lines.len() > DRAW_ALL_UPTO || (opening && lines.len() > tail)) {
             self.deferring.update_value(|n| *n += 1);
-            lines[lines.len() - DRAWN_TAIL].seq
+            lines[lines.len() - tail].seq
         } else {
             0
         };
