@@ -4,27 +4,13 @@
 // tasks that ran in it and what they spent their time on.
 // usage: node bench/gap_trace.mjs BASE_URL [RATE=5000] [SECONDS=12]
 // (server with --bench, as bench/viewer_scale.sh starts it)
-import { tracedPage } from "./traced_page.mjs";
+import { traceLiveRun } from "./traced_page.mjs";
 
 const [base, rateArg, secsArg] = process.argv.slice(2);
-const rate = Number(rateArg ?? 5000), secs = Number(secsArg ?? 12), n = rate * secs;
-const { browser, page, cdp, events, complete } = await tracedPage();
-await page.addInitScript(() => setInterval(() => {}, 10));
-const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
-await cdp.send("Tracing.start", {
+const events = await traceLiveRun(base, Number(rateArg ?? 5000), Number(secsArg ?? 12), {
   categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,v8,disabled-by-default-v8.gc",
-  transferMode: "ReportEvents",
+  beforeGoto: (page) => page.addInitScript(() => setInterval(() => {}, 10)),
 });
-await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
-const t0 = Date.now();
-while ((Date.now() - t0) / 1000 < secs + 30) {
-  await page.waitForTimeout(1000);
-  const shown = await page.evaluate(() => Number(document.getElementById("counts").textContent.split(" / ")[0]));
-  if ((await page.locator("#feed").textContent()) === "done" && shown >= n) break;
-}
-await cdp.send("Tracing.end");
-await complete;
-await browser.close();
 
 const key = (e) => `${e.pid}:${e.tid}`;
 const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(key));

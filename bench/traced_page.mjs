@@ -41,3 +41,27 @@ export function reportLongTasks(events, overMs = 40, unit = "s") {
   }
   return main;
 }
+
+// Traces our page while a paced run streams into it: produces `rate` lines/s
+// for `secs` s (server with --bench), opens the run page with the trace on,
+// and ends the trace once every line is shown (or 30 s after the run's end).
+// `categories` default to TRACE_CATEGORIES; `beforeGoto(page)` may add init
+// scripts. Returns the trace's events; the browser is closed.
+export async function traceLiveRun(base, rate, secs, { categories = TRACE_CATEGORIES, beforeGoto } = {}) {
+  const n = rate * secs;
+  const { browser, page, cdp, events, complete } = await tracedPage();
+  if (beforeGoto) await beforeGoto(page);
+  const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
+  await cdp.send("Tracing.start", { categories, transferMode: "ReportEvents" });
+  await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
+  const t0 = Date.now();
+  while ((Date.now() - t0) / 1000 < secs + 30) {
+    await page.waitForTimeout(1000);
+    const shown = await page.evaluate(() => Number(document.getElementById("counts").textContent.split(" / ")[0]));
+    if ((await page.locator("#feed").textContent()) === "done" && shown >= n) break;
+  }
+  await cdp.send("Tracing.end");
+  await complete;
+  await browser.close();
+  return events;
+}
