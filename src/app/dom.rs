@@ -190,6 +190,23 @@ pub fn draw_chunk(state: LogState, id: u64) {
     let _ = (state, id);
 }
 
+/// Draws placeholder chunks without moving what the reader sees: a drawn
+/// chunk's height need not be its placeholder's (wrapped lines; off screen,
+/// `contain-intrinsic-size` stands in for it), so a following view is pinned
+/// to the bottom again, and any other view keeps the line at its top in place.
+#[cfg(feature = "hydrate")]
+fn draw_keeping_view(state: LogState, pre: Pre, ids: impl IntoIterator<Item = u64>) {
+    let restore = hold_view(pre);
+    for id in ids {
+        draw_chunk(state, id);
+    }
+    if state.follow.get_untracked() {
+        scroll_to_bottom(state, pre);
+    } else {
+        restore();
+    }
+}
+
 /// Draws the chunk of line `seq`: a line about to be shown or marked.
 pub fn draw_line(state: LogState, seq: u64) {
     if let Some(id) = state.chunk_of(seq) {
@@ -228,9 +245,7 @@ pub fn draw_near(state: LogState, pre: Pre) {
             })
             .map(|(id, _)| *id)
             .collect();
-        for id in near {
-            draw_chunk(state, id);
-        }
+        draw_keeping_view(state, pre, near);
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (state, pre);
@@ -241,7 +256,7 @@ pub fn draw_near(state: LogState, pre: Pre) {
 /// stream is quiet. It stops when the view moves to another run, when a fast
 /// append leaves new placeholders, or when a newer call takes over.
 #[allow(unused_variables)]
-pub async fn draw_deferred(state: LogState, still_mine: impl Fn() -> bool) {
+pub async fn draw_deferred(state: LogState, pre: Pre, still_mine: impl Fn() -> bool) {
     #[cfg(feature = "hydrate")]
     {
         let Some(mine) = state.deferring.try_update_value(|n| {
@@ -258,7 +273,7 @@ pub async fn draw_deferred(state: LogState, still_mine: impl Fn() -> bool) {
                 return;
             }
             let Some((id, _)) = placeholders().pop() else { return };
-            draw_chunk(state, id);
+            draw_keeping_view(state, pre, [id]);
         }
     }
 }
