@@ -177,10 +177,7 @@ pub fn draw_chunk(state: LogState, id: u64) {
     #[cfg(feature = "hydrate")]
     {
         let Some(el) = document().get_element_by_id(&format!("C{id}")) else { return };
-        if !el.class_list().contains("deferred") {
-            return;
-        }
-        if let Some(html) = state.chunk_html_of(id) {
+        if let Some(html) = state.draw_placeholder(id) {
             el.set_inner_html(&html);
             let _ = el.class_list().remove_1("deferred");
             let _ = el.remove_attribute("style");
@@ -230,11 +227,12 @@ fn placeholders() -> Vec<(u64, web_sys::Element)> {
 pub fn draw_near(state: LogState, pre: Pre) {
     #[cfg(feature = "hydrate")]
     {
-        let Some(p) = pre.get_untracked() else { return };
-        let list = placeholders();
-        if list.is_empty() {
+        // On every scroll: the page's own state answers before the DOM is asked.
+        if !state.has_placeholders() {
             return;
         }
+        let Some(p) = pre.get_untracked() else { return };
+        let list = placeholders();
         let view = p.get_bounding_client_rect();
         let margin = view.height();
         let near: Vec<u64> = list

@@ -449,29 +449,42 @@ impl LogState {
         }
     }
 
-    /// The first seq of the chunk holding `seq` (its element is `#C<first>`).
-    pub fn chunk_of(&self, seq: u64) -> Option<u64> {
+    /// `f` of the chunk holding line `seq`.
+    fn with_chunk_of<T>(&self, seq: u64, f: impl FnOnce(&Chunk) -> Option<T>) -> Option<T> {
         let section = self.section_of(seq)?;
-        section.chunks.with_untracked(|chunks| Some(chunks.iter().rev().find(|c| c.id <= seq)?.id))
+        section.chunks.with_untracked(|chunks| f(chunks.iter().rev().find(|c| c.id <= seq)?))
     }
 
-    /// The HTML of placeholder chunk `id`, to draw it (see `DRAW_ALL_UPTO`).
-    pub fn chunk_html_of(&self, id: u64) -> Option<String> {
+    /// The first seq of the chunk holding `seq` (its element is `#C<first>`).
+    pub fn chunk_of(&self, seq: u64) -> Option<u64> {
+        self.with_chunk_of(seq, |c| Some(c.id))
+    }
+
+    /// Renders placeholder chunk `id` and keeps its HTML (its element is
+    /// drawn in place, not rendered again); `None` if it is no placeholder.
+    pub fn draw_placeholder(&self, id: u64) -> Option<Arc<str>> {
         let section = self.section_of(id)?;
         let (t0, raw) = (self.t0.get_value().unwrap_or(0), self.raw_url());
-        section.chunks.with_untracked(|chunks| {
-            let c = chunks.iter().find(|c| c.id == id)?;
-            Some(chunk_html(&c.rows, t0, c.relative, &raw))
-        })
+        section
+            .chunks
+            .try_update_untracked(|chunks| {
+                let c = chunks.iter_mut().find(|c| c.id == id && c.html.is_none())?;
+                let html: Arc<str> = Arc::from(chunk_html(&c.rows, t0, c.relative, &raw));
+                c.html = Some(html.clone());
+                Some(html)
+            })
+            .flatten()
+    }
+
+    /// Whether a chunk of the page is still a placeholder (see `DRAW_ALL_UPTO`).
+    pub fn has_placeholders(&self) -> bool {
+        self.sections
+            .with_untracked(|s| s.iter().any(|x| x.chunks.with_untracked(|c| c.iter().any(|c| c.html.is_none()))))
     }
 
     /// The inner HTML of rendered line `seq` with the matches of `q` marked.
     pub fn marked_line(&self, seq: u64, q: &str) -> Option<String> {
-        let section = self.section_of(seq)?;
-        let line = section.chunks.with_untracked(|chunks| {
-            let c = chunks.iter().rev().find(|c| c.id <= seq)?;
-            c.rows.iter().find(|l| l.seq == seq).cloned()
-        })?;
+        let line = self.with_chunk_of(seq, |c| c.rows.iter().find(|l| l.seq == seq).cloned())?;
         let mut out = String::new();
         let t0 = self.t0.get_value().unwrap_or(0);
         line_inner_html(&line, t0, self.relative.get_untracked(), Some(q), &mut Stamps::default(), &mut out);
