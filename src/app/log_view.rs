@@ -282,14 +282,13 @@ async fn poll(
                     // A quiet stream (or its end): what was left undrawn is drawn now.
                     if page.done {
                         super::dom::draw_deferred(state, pre, still_mine.clone()).await;
-                    } else if page.lines.len() <= super::log_state::DRAW_ALL_UPTO {
-                        leptos::task::spawn_local(super::dom::draw_deferred(state, pre, still_mine.clone()));
-                    }
-                    if page.done {
                         if still_mine() {
                             state.feed.set(Feed::Done);
                         }
                         return;
+                    }
+                    if page.lines.len() <= super::log_state::DRAW_ALL_UPTO {
+                        leptos::task::spawn_local(super::dom::draw_deferred(state, pre, still_mine.clone()));
                     }
                     if full {
                         continue; // behind: catch up without waiting
