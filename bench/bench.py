@@ -763,11 +763,10 @@ def part_f(R):
     with our_server("f") as srv:
         d = ours_produce(n)
         # measured for 10 s at least: the first window is the first 10 s
-        res["ours"] = run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n, A.f_max_s, 10,
-                               timeout=A.f_max_s + 120)
+        url = f"http://{HOST}:{srv.port}/runs/{d['run']}"
+        res["ours"] = run_node("show", "ours", url, n, A.f_max_s, 10, timeout=A.f_max_s + 120)
         log(f"  ours: {res['ours']['linesPerS']:,.0f} lines/s shown, longest freeze {res['ours']['maxGapMs']:.0f} ms")
         # the page-load floor: what loading a page costs this browser before any script of ours runs
-        url = f"http://{HOST}:{srv.port}/runs/{d['run']}"
         res["floor_blank"] = run_node("floor", "blank", url, A.f_floor_reps, timeout=300)
         res["floor_static"] = run_node("floor", "static", url, A.f_floor_reps, timeout=300)
         log(f"  page-load floor: blank page {res['floor_blank']['maxGapMs']}, our HTML+CSS without script "

@@ -4,7 +4,7 @@
 // tasks that ran in it and what they spent their time on.
 // usage: node bench/gap_trace.mjs BASE_URL [RATE=5000] [SECONDS=12]
 // (server with --bench, as bench/viewer_scale.sh starts it)
-import { traceLiveRun } from "./traced_page.mjs";
+import { rendererMainThreads, spentIn, threadKey, traceLiveRun } from "./traced_page.mjs";
 
 const [base, rateArg, secsArg] = process.argv.slice(2);
 const events = await traceLiveRun(base, Number(rateArg ?? 5000), Number(secsArg ?? 12), {
@@ -12,9 +12,8 @@ const events = await traceLiveRun(base, Number(rateArg ?? 5000), Number(secsArg 
   beforeGoto: (page) => page.addInitScript(() => setInterval(() => {}, 10)),
 });
 
-const key = (e) => `${e.pid}:${e.tid}`;
-const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(key));
-const on = events.filter((e) => main.has(key(e)) && e.ph === "X");
+const main = rendererMainThreads(events);
+const on = events.filter((e) => main.has(threadKey(e)) && e.ph === "X");
 const fires = on.filter((e) => e.name === "TimerFire");
 const byTimer = {};
 for (const f of fires) byTimer[f.args.data.timerId] = (byTimer[f.args.data.timerId] ?? 0) + 1;
@@ -28,13 +27,7 @@ console.log(`heartbeats ${beats.length}, gaps over 50 ms: ${gaps.length}`);
 for (const [a, b] of gaps.sort((x, y) => (y[1] - y[0]) - (x[1] - x[0])).slice(0, Number(process.env.SHOW ?? 8))) {
   console.log(`gap ${((b - a) / 1000).toFixed(1)} ms at ${((a - first) / 1e6).toFixed(2)} s:`);
   for (const t of tasks.filter((t) => t.ts + t.dur > a && t.ts < b && t.dur > 3000)) {
-    const spent = {};
-    for (const e of on) {
-      if (e !== t && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e.dur > 1000 && !e.name.endsWith("RunTask")) {
-        spent[e.name] = (spent[e.name] ?? 0) + e.dur / 1000;
-      }
-    }
-    const top = Object.entries(spent).sort((x, y) => y[1] - x[1]).slice(0, 7).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+    const top = spentIn(on, t, 1000, 7);
     console.log(`  task ${(t.dur / 1000).toFixed(1)} ms at +${((t.ts - a) / 1000).toFixed(0)}: ${top.join(", ")}`);
   }
 }

@@ -18,25 +18,35 @@ export async function tracedPage() {
   return { browser, page, cdp, events, complete };
 }
 
-const threadKey = (e) => `${e.pid}:${e.tid}`;
+export const threadKey = (e) => `${e.pid}:${e.tid}`;
+
+// The keys (threadKey) of the renderer main threads of a trace.
+export const rendererMainThreads = (events) =>
+  new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(threadKey));
+
+// The events nested in task `t` on its thread (longer than `minUs`), summed by
+// name, the `top` costliest as "name ms" strings.
+export function spentIn(events, t, minUs, top) {
+  const spent = {};
+  for (const e of events) {
+    if (threadKey(e) === threadKey(t) && e !== t && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e.dur > minUs && !e.name.endsWith("RunTask")) {
+      spent[e.name] = (spent[e.name] ?? 0) + e.dur / 1000;
+    }
+  }
+  return Object.entries(spent).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+}
 
 // The renderer main thread's tasks of a trace: a histogram, then the longest
 // ones (over `overMs`) with when they ran (`unit` "s" or "ms" after the first
 // task) and the nested events they spent most time in.
 export function reportLongTasks(events, overMs = 40, unit = "s") {
-  const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(threadKey));
+  const main = rendererMainThreads(events);
   const tasks = events.filter((e) => e.ph === "X" && main.has(threadKey(e)) && e.name.endsWith("RunTask"));
   const hist = [10, 20, 30, 40, 50, 75, 100].map((ms) => `>${ms}ms: ${tasks.filter((e) => e.dur > ms * 1000).length}`);
   console.log(`renderer main-thread tasks: ${tasks.length}; ${hist.join(", ")}; longest ${(Math.max(0, ...tasks.map((e) => e.dur)) / 1000).toFixed(1)} ms`);
   const scale = unit === "ms" ? 1e3 : 1e6;
   for (const t of tasks.filter((e) => e.dur > overMs * 1000).sort((a, b) => b.dur - a.dur).slice(0, 10)) {
-    const spent = {};
-    for (const e of events) {
-      if (threadKey(e) === threadKey(t) && e !== t && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur && e.dur > 2000 && !e.name.endsWith("RunTask")) {
-        spent[e.name] = (spent[e.name] ?? 0) + e.dur / 1000;
-      }
-    }
-    const top = Object.entries(spent).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+    const top = spentIn(events, t, 2000, 6);
     console.log(`  ${(t.dur / 1000).toFixed(1)} ms at ${((t.ts - tasks[0].ts) / scale).toFixed(1)} ${unit}: ${top.join(", ")}`);
   }
   return main;

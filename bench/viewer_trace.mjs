@@ -5,15 +5,14 @@
 // and the total Layout / style work.
 // usage: node bench/viewer_trace.mjs BASE_URL [RATE=2000] [SECONDS=20]
 // (server with --bench, as bench/viewer_scale.sh starts it)
-import { reportLongTasks, traceLiveRun } from "./traced_page.mjs";
+import { reportLongTasks, threadKey, traceLiveRun } from "./traced_page.mjs";
 
 const [base, rateArg, secsArg] = process.argv.slice(2);
 const events = await traceLiveRun(base, Number(rateArg ?? 2000), Number(secsArg ?? 20));
 
 if (process.env.TRACE_OUT) (await import("node:fs")).writeFileSync(process.env.TRACE_OUT, JSON.stringify(events));
 const main = reportLongTasks(events);
-const key = (e) => `${e.pid}:${e.tid}`;
 for (const name of ["Layout", "UpdateLayoutTree", "ParseHTML"]) {
-  const xs = events.filter((e) => e.ph === "X" && e.name === name && main.has(key(e)));
+  const xs = events.filter((e) => e.ph === "X" && e.name === name && main.has(threadKey(e)));
   console.log(`${name}: ${xs.length} times, ${(xs.reduce((a, e) => a + e.dur, 0) / 1000).toFixed(0)} ms in all`);
 }
