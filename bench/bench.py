@@ -410,7 +410,21 @@ def part_b(R):
         res["ours_floor"] = floor_runs(srv, "/api/bench/ping", "ours")
         res["ours_rss_end_mib"] = srv.rss()["VmRSS"]
         cleanup_data(srv)
+    with floor_server() as srv:
+        res["machine_floor"] = floor_runs(srv, "/", "machine")
     R["b"] = res
+
+
+def floor_server():
+    """bench/floor_server.rs (std only, built here with rustc): a thread per connection blocking in
+    `read`, a fixed reply per request head. The fastest one connection can be answered on this
+    machine by a server that sleeps while idle, so it bounds the c=1 rows of the peer and ours."""
+    exe = OUT / "floor_server"
+    cp = subprocess.run(["rustc", "--edition", "2021", "-O", "-o", str(exe), str(A.src / "bench/floor_server.rs")],
+                        capture_output=True, text=True)
+    if cp.returncode != 0:
+        sys.exit(f"bench: cannot build bench/floor_server.rs:\n{cp.stderr}")
+    return Server("machine-floor", [str(exe), f"{HOST}:{A.our_port}"], A.our_port, "/")
 
 
 def floor_runs(srv, path, who, post=False):
@@ -1135,10 +1149,25 @@ def summary_md(R):
             tail1 = next((o for o in b.get("ours_tail", []) if o["conns"] == 1 and o["limit"] == min(A.limits)), None)
             share = f" Our tail read at c=1 runs at {tail1['rps'] / of['rps']:.0%} of our empty reply's rate." \
                 if tail1 and of["rps"] else ""
+            mf = b.get("machine_floor")
+            bound = ""
+            if mf:
+                rows += [row("(b) machine floor (bench/floor_server.rs), c=1: req/s", pf["rps"], mf["rps"]),
+                         row("(b) machine floor (bench/floor_server.rs), c=1: p50", pf["p50_ms"], mf["p50_ms"],
+                             " ms", nd=2)]
+                peer1 = peer.get((min(A.limits), 1))
+                if peer1 and peer1.get("rps"):
+                    best = mf["rps"] / peer1["rps"]
+                    bound = (f" On this machine no server that sleeps while idle answers one connection faster than the "
+                             f"machine floor: {best:.2f}× the peer's {min(A.limits)}-line read at c=1, so a c=1 "
+                             f"ratio above that is out of reach for any implementation here"
+                             + (" (the ≥ 5× target included)." if best < 5 else "."))
             L += ["## (b) The floor at one connection: each server's cheapest reply", "",
                   "The peer's `POST /bench/produce?n=0`, our `GET /api/bench/ping`: at c=1 a read cannot be faster "
-                  "than this round trip, so the c=1 ratio cannot exceed the floors' ratio." + share, ""] \
-                + table(rows) + [""]
+                  "than this round trip, so the c=1 ratio cannot exceed the floors' ratio." + share + " The "
+                  "machine floor is a thread per connection blocking in `read` that writes a fixed reply per "
+                  "request head (no parsing, no runtime): the round trip of loopback and two wake-ups across "
+                  "cores alone." + bound, ""] + table(rows) + [""]
         dry = [f"count={r['limit']} c={r['conns']}" for r in b["peer"] if r["ran_dry"]]
         errs = sum(r["errors"] for r in b["peer"]) + sum(r["errors"] for m in ("tail", "random")
                                                           for r in b.get(f"ours_{m}", []))
