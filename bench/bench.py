@@ -767,6 +767,18 @@ def run_node(*args, timeout=600, cpus=None):
     return json.loads(lines[-1])
 
 
+def show_finished(url, n, cpus=None):
+    """Our page on a finished run, measured for 10 s at least (the issue's first window is the first 10 s)."""
+    return run_node("show", "ours", url, n, A.f_max_s, 10, timeout=A.f_max_s + 120, cpus=cpus)
+
+
+def show_live(srv, n, cpus=None):
+    """Our page opened on a new run of `n` lines produced at `A.f_live_rate` lines/s."""
+    d = ours_produce(n, rate=A.f_live_rate)
+    return run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n, n / A.f_live_rate + 60,
+                    timeout=n / A.f_live_rate + 180, cpus=cpus)
+
+
 def part_f(R):
     n = A.f_lines
     log(f"(f) browser: {n:,} lines to show, headless chromium on CPU {A.browser_cpus or A.loadgen_cpus}")
@@ -779,9 +791,8 @@ def part_f(R):
     log(f"  peer: {res['peer']['linesPerS']:,.0f} lines/s shown, longest freeze {res['peer']['maxGapMs']:.0f} ms")
     with our_server("f") as srv:
         d = ours_produce(n)
-        # measured for 10 s at least: the issue's first window is the first 10 s
         url = f"http://{HOST}:{srv.port}/runs/{d['run']}"
-        res["ours"] = run_node("show", "ours", url, n, A.f_max_s, 10, timeout=A.f_max_s + 120)
+        res["ours"] = show_finished(url, n)
         log(f"  ours: {res['ours']['linesPerS']:,.0f} lines/s shown, longest freeze {res['ours']['maxGapMs']:.0f} ms")
         # the page-load floor: what loading a page costs this browser before any script of ours runs
         res["floor_blank"] = run_node("floor", "blank", url, A.f_floor_reps, timeout=300)
@@ -789,31 +800,23 @@ def part_f(R):
         log(f"  page-load floor: blank page {res['floor_blank']['maxGapMs']}, our HTML+CSS without script "
             f"{res['floor_static']['maxGapMs']} ms")
         if A.f_live_rate:
-            live = None
             if supports_rate():
-                d = ours_produce(n, rate=A.f_live_rate)
-                live = run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n,
-                                n / A.f_live_rate + 60, timeout=n / A.f_live_rate + 180)
+                live = show_live(srv, n)
                 live["producer"] = f"/api/bench/produce?rate={A.f_live_rate}"
+                log(f"  ours live at {A.f_live_rate}/s: busy {live['busyFirst']:.2f} -> {live['busyLast']:.2f}, "
+                    f"longest freeze {live['maxGapMs']:.0f} ms")
             else:
                 live = {"skipped": "our /api/bench/produce has no rate= (paced) mode in this build"}
             res["ours_live"] = live
             res["live_rate"] = A.f_live_rate
             if "linesPerS" in live and A.f_all_cpus:
-                # the same page and live run with the browser free to use every core (the server stays
-                # pinned): how much of the freezes is the browser's own threads sharing one core
-                res["ours_all_cpus"] = run_node("show", "ours", url, n, A.f_max_s, 10, timeout=A.f_max_s + 120,
-                                                cpus=ALL_CPUS)
-                d = ours_produce(n, rate=A.f_live_rate)
-                res["ours_live_all_cpus"] = run_node("show", "ours", f"http://{HOST}:{srv.port}/runs/{d['run']}", n,
-                                                     n / A.f_live_rate + 60, timeout=n / A.f_live_rate + 180,
-                                                     cpus=ALL_CPUS)
+                # the same page and a new live run with the browser free to use every core (the server
+                # stays pinned): how much of the freezes is the browser's own threads sharing one core
+                res["ours_all_cpus"] = show_finished(url, n, cpus=ALL_CPUS)
+                res["ours_live_all_cpus"] = show_live(srv, n, cpus=ALL_CPUS)
                 log(f"  browser on CPUs {ALL_CPUS}: longest freeze {res['ours_all_cpus']['maxGapMs']:.0f} ms "
                     f"(once live {res['ours_all_cpus'].get('maxGapAfterLiveMs', 0):.0f}); live at {A.f_live_rate}/s "
                     f"{res['ours_live_all_cpus'].get('maxGapAfterFirstMs', 0):.0f} ms after the first line")
-            if "linesPerS" in live:
-                log(f"  ours live at {A.f_live_rate}/s: busy {live['busyFirst']:.2f} -> {live['busyLast']:.2f}, "
-                    f"longest freeze {live['maxGapMs']:.0f} ms")
         cleanup_data(srv)
     R["f"] = res
 
