@@ -18,7 +18,10 @@ const CHUNK_LINES: usize = 100;
 /// (parsing, style, the collector tracing their nodes) was most of the
 /// page's work.
 pub const DRAW_ALL_UPTO: usize = 500;
-const DRAWN_TAIL: usize = 200;
+/// One chunk: a screen of up to 100 lines, a tall one included. Chunks are
+/// cut from the end of each append, so the drawn tail is exactly one chunk,
+/// and each poll's style, layout and paint cover these lines only.
+const DRAWN_TAIL: usize = CHUNK_LINES;
 /// The page's first lines (a run's opening reply, a long run's tail) draw
 /// only the newest chunk at once, a screen and more: that task also runs
 /// the page's drawing code for the first time (the browser compiles wasm
@@ -340,9 +343,11 @@ impl LogState {
         }
         let relative = self.relative.get_untracked();
         // Small chunks: each is its own `content-visibility` box, so only the
-        // few on screen are laid out, however many lines a poll brings.
+        // few on screen are laid out, however many lines a poll brings. Cut
+        // from the end, so a drawn tail (`DRAWN_TAIL`) fills whole chunks.
         let chunks: Vec<Chunk> = rows
-            .chunks(CHUNK_LINES)
+            .rchunks(CHUNK_LINES)
+            .rev()
             .map(|c| Chunk {
                 id: c[0].seq,
                 html: (c[c.len() - 1].seq >= drawn_from).then(|| Arc::from(chunk_html(c, t0, relative, raw))),
