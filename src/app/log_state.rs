@@ -21,13 +21,13 @@ pub const DRAW_ALL_UPTO: usize = 500;
 /// One chunk: a screen of up to 100 lines, a tall one included. Chunks are
 /// cut from the end of each append, so the drawn tail is exactly one chunk,
 /// and each poll's style, layout and paint cover these lines only.
-const DRAWN_TAIL: usize = CHUNK_LINES;
+///
 /// The page's first lines (a run's opening reply, a long run's tail) draw
-/// only the newest chunk at once, a screen and more: that task also runs
-/// the page's drawing code for the first time (the browser compiles wasm
+/// only this tail too, if they are more than it: that task also runs the
+/// page's drawing code for the first time (the browser compiles wasm
 /// functions on first use), and the placeholders above it are drawn one
 /// chunk per task right after.
-const OPENING_TAIL: usize = CHUNK_LINES;
+const DRAWN_TAIL: usize = CHUNK_LINES;
 
 /// Up to `CHUNK_LINES` consecutive lines of one section, as rendered HTML,
 /// with the lines themselves (to render them again in the other time view,
@@ -237,13 +237,13 @@ impl LogState {
         }
         let skip = self.unrendered_upto();
         let opening = self.dom_lines.get_value() == 0;
-        let tail = if opening { OPENING_TAIL } else { DRAWN_TAIL };
-        let drawn_from = if self.budget_applies() && (lines.len() > DRAW_ALL_UPTO || (opening && lines.len() > tail)) {
-            self.deferring.update_value(|n| *n += 1);
-            lines[lines.len() - tail].seq
-        } else {
-            0
-        };
+        let drawn_from =
+            if self.budget_applies() && (lines.len() > DRAW_ALL_UPTO || (opening && lines.len() > DRAWN_TAIL)) {
+                self.deferring.update_value(|n| *n += 1);
+                lines[lines.len() - DRAWN_TAIL].seq
+            } else {
+                0
+            };
         let mut start = 0;
         while start < lines.len() {
             let case = &lines[start].case;
