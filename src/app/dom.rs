@@ -42,6 +42,15 @@ pub fn remember(key: &str, value: &str) {
     let _ = (key, value);
 }
 
+/// Waits for a later browser task. The page's first reads and storage
+/// lookups start this way, not in the task that hydrates the page, which
+/// otherwise also ran everything the page does at start (building each
+/// request, the first use of localStorage) and froze the page that long.
+pub async fn next_task() {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
 pub fn tab_hidden() -> bool {
     #[cfg(feature = "hydrate")]
     {

@@ -225,6 +225,7 @@ async fn poll(
     #[cfg(feature = "hydrate")]
     {
         use futures::StreamExt;
+        super::dom::next_task().await;
         let mut ticks = gloo_timers::future::IntervalStream::new(500);
         let mut cursor = 0u64;
         let mut backoff = 1u32;

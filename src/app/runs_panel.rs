@@ -15,6 +15,7 @@ pub async fn list_runs() -> Result<Vec<RunInfo>, ApiError> {
 pub fn RunsPanel(selected: Memo<Option<u64>>, runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
+            super::dom::next_task().await;
             refresh(runs).await;
             #[cfg(feature = "hydrate")]
             {

@@ -40,13 +40,19 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
     // choice, so it survives going to a run, a reload and the next visit.
     let lang = RwSignal::new("zh".to_string());
     Effect::new(move |_| {
-        if let Some(l) = super::dom::remembered(LANG_KEY).filter(|l| l == "zh" || l == "en") {
-            lang.set(l);
-        }
+        leptos::task::spawn_local(async move {
+            super::dom::next_task().await;
+            if let Some(l) = super::dom::remembered(LANG_KEY).filter(|l| l == "zh" || l == "en") {
+                lang.set(l);
+            }
+        })
     });
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        leptos::task::spawn_local(async move { suites.set(Some(list_suites().await)) });
+        leptos::task::spawn_local(async move {
+            super::dom::next_task().await;
+            suites.set(Some(list_suites().await))
+        });
     });
     let navigate = leptos_router::hooks::use_navigate();
     let run = move |file: String, env: String| {
