@@ -4,7 +4,7 @@
 // tasks that ran in it and what they spent their time on.
 // usage: node bench/gap_trace.mjs BASE_URL [RATE=5000] [SECONDS=12]
 // (server with --bench, as bench/viewer_scale.sh starts it)
-import { rendererMainThreads, spentIn, threadKey, traceLiveRun } from "./traced_page.mjs";
+import { heartbeatGaps, rendererMainThreads, spentIn, threadKey, traceLiveRun } from "./traced_page.mjs";
 
 const [base, rateArg, secsArg] = process.argv.slice(2);
 const events = await traceLiveRun(base, Number(rateArg ?? 5000), Number(secsArg ?? 12), {
@@ -14,16 +14,10 @@ const events = await traceLiveRun(base, Number(rateArg ?? 5000), Number(secsArg 
 
 const main = rendererMainThreads(events);
 const on = events.filter((e) => main.has(threadKey(e)) && e.ph === "X");
-const fires = on.filter((e) => e.name === "TimerFire");
-const byTimer = {};
-for (const f of fires) byTimer[f.args.data.timerId] = (byTimer[f.args.data.timerId] ?? 0) + 1;
-const beat = Object.entries(byTimer).sort((a, b) => b[1] - a[1])[0][0];
-const beats = fires.filter((f) => String(f.args.data.timerId) === beat).map((f) => f.ts).sort((a, b) => a - b);
 const tasks = on.filter((e) => e.name.endsWith("RunTask"));
 const first = tasks[0].ts;
-const gaps = [];
-for (let i = 1; i < beats.length; i++) if (beats[i] - beats[i - 1] > 50000) gaps.push([beats[i - 1], beats[i]]);
-console.log(`heartbeats ${beats.length}, gaps over 50 ms: ${gaps.length}`);
+const { beats, gaps } = heartbeatGaps(events, main);
+console.log(`heartbeats ${beats}, gaps over 50 ms: ${gaps.length}`);
 for (const [a, b] of gaps.sort((x, y) => (y[1] - y[0]) - (x[1] - x[0])).slice(0, Number(process.env.SHOW ?? 8))) {
   console.log(`gap ${((b - a) / 1000).toFixed(1)} ms at ${((a - first) / 1e6).toFixed(2)} s:`);
   for (const t of tasks.filter((t) => t.ts + t.dur > a && t.ts < b && t.dur > 3000)) {
