@@ -5,13 +5,13 @@
 // trace event (script, parse HTML, style, layout, GC) and the functions with
 // the most self time (wasm functions by name when the build keeps names).
 // usage: node bench/catchup_profile.mjs BASE_URL RUN
-import { TRACE_CATEGORIES, reportLongTasks, tracedPage } from "./traced_page.mjs";
+import { reportLongTasks, tracedPage } from "./traced_page.mjs";
 
 const [base, run] = process.argv.slice(2);
-const { browser, page, cdp, events, complete } = await tracedPage();
+const { browser, page, cdp, events, startTrace, endTrace } = await tracedPage();
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-await cdp.send("Tracing.start", { categories: TRACE_CATEGORIES, transferMode: "ReportEvents" });
+await startTrace();
 const profiling = process.env.PROFILE !== "0";
 if (profiling) await cdp.send("Profiler.start");
 const t0 = Date.now();
@@ -25,8 +25,7 @@ while ((Date.now() - t0) / 1000 < 60) {
 }
 const elapsed = (Date.now() - t0) / 1000;
 const { profile } = profiling ? await cdp.send("Profiler.stop") : { profile: { samples: [], timeDeltas: [], nodes: [] } };
-await cdp.send("Tracing.end");
-await complete;
+await endTrace();
 // self time per function
 const dt = new Map();
 for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));

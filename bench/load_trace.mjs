@@ -8,16 +8,12 @@
 import { heartbeatGaps, rendererMainThreads, threadKey, tracedPage } from "./traced_page.mjs";
 
 const [url, secsArg, overArg] = process.argv.slice(2);
-const { browser, page, cdp, events, complete } = await tracedPage();
+const { browser, page, events, startTrace, endTrace } = await tracedPage();
 await page.addInitScript(() => setInterval(() => {}, 10));
-await cdp.send("Tracing.start", {
-  categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,v8,v8.wasm,blink_gc,loading",
-  transferMode: "ReportEvents",
-});
+await startTrace(process.env.TRACE_CATS ?? "toplevel,devtools.timeline,v8,v8.wasm,blink_gc,loading");
 await page.goto(url);
 await page.waitForTimeout(Number(secsArg ?? 3) * 1000);
-await cdp.send("Tracing.end");
-await complete;
+await endTrace();
 await browser.close();
 
 const threads = {}, processes = {};

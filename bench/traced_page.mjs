@@ -1,6 +1,7 @@
 // The headless chromium page the trace diagnostics share (viewer_trace.mjs,
-// catchup_profile.mjs): Debian's chromium, a 1280×900 page, and a CDP session
-// that collects trace events into `events` (`complete` resolves once a trace ends).
+// gap_trace.mjs, load_trace.mjs, catchup_profile.mjs): Debian's chromium, a
+// 1280×900 page, and a CDP session whose trace `startTrace(categories)` starts
+// and `endTrace()` ends, its events collected into `events`.
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
 
 export const TRACE_CATEGORIES = process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc";
@@ -15,7 +16,12 @@ export async function tracedPage() {
   const events = [];
   cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
   const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
-  return { browser, page, cdp, events, complete };
+  const startTrace = (categories = TRACE_CATEGORIES) => cdp.send("Tracing.start", { categories, transferMode: "ReportEvents" });
+  const endTrace = async () => {
+    await cdp.send("Tracing.end");
+    await complete;
+  };
+  return { browser, page, cdp, events, startTrace, endTrace };
 }
 
 export const threadKey = (e) => `${e.pid}:${e.tid}`;
@@ -73,10 +79,10 @@ export function reportLongTasks(events, overMs = 40, unit = "s") {
 // scripts. Returns the trace's events; the browser is closed.
 export async function traceLiveRun(base, rate, secs, { categories = TRACE_CATEGORIES, beforeGoto } = {}) {
   const n = rate * secs;
-  const { browser, page, cdp, events, complete } = await tracedPage();
+  const { browser, page, events, startTrace, endTrace } = await tracedPage();
   if (beforeGoto) await beforeGoto(page);
   const run = (await (await fetch(`${base}/api/bench/produce?n=${n}&rate=${rate}`, { method: "POST" })).json()).run;
-  await cdp.send("Tracing.start", { categories, transferMode: "ReportEvents" });
+  await startTrace(categories);
   await page.goto(`${base}/runs/${run}${process.env.VIEW_QUERY ?? ""}`);
   const t0 = Date.now();
   while ((Date.now() - t0) / 1000 < secs + 30) {
@@ -84,8 +90,7 @@ export async function traceLiveRun(base, rate, secs, { categories = TRACE_CATEGO
     const shown = await page.evaluate(() => Number(document.getElementById("counts").textContent.split(" / ")[0]));
     if ((await page.locator("#feed").textContent()) === "done" && shown >= n) break;
   }
-  await cdp.send("Tracing.end");
-  await complete;
+  await endTrace();
   await browser.close();
   return events;
 }
