@@ -1,7 +1,9 @@
 // The headless chromium page the trace diagnostics share (viewer_trace.mjs,
-// gap_trace.mjs, load_trace.mjs, catchup_profile.mjs): Debian's chromium, a
-// 1280×900 page, and a CDP session whose trace `startTrace(categories)` starts
-// and `endTrace()` ends, its events collected into `events`.
+// gap_trace.mjs, load_trace.mjs, catchup_profile.mjs, floor_trace.mjs): Debian's
+// chromium, a 1280×900 page, and a CDP session whose trace `startTrace(categories)`
+// starts and `endTrace()` ends, its events collected into `events`. Also the
+// heartbeat and the script-free page that browser.mjs (the bench's own
+// measurements) and floor_trace.mjs both use.
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
 
 export const TRACE_CATEGORIES = process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,disabled-by-default-v8.gc";
@@ -23,6 +25,22 @@ export async function tracedPage() {
   };
   return { browser, page, cdp, events, startTrace, endTrace };
 }
+
+// the heartbeat of the peer's browser-bench.mjs: the largest gap of a 10 ms timer
+export const heartbeat = () => {
+  window.__gap = { max: 0, over50: 0, last: performance.now() };
+  setInterval(() => {
+    const n = performance.now(), g = n - window.__gap.last;
+    window.__gap.last = n;
+    if (g > window.__gap.max) window.__gap.max = g;
+    if (g > 50) window.__gap.over50++;
+  }, 10);
+};
+
+// A page's HTML with its scripts and preloads taken out: what the browser
+// loads of it when no script of ours runs (the page-load floor).
+export const withoutScripts = (html) =>
+  html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<link rel="(modulepreload|preload)"[^>]*>/g, "");
 
 export const threadKey = (e) => `${e.pid}:${e.tid}`;
 
