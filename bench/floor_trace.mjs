@@ -10,7 +10,7 @@
 //   EDIT=regex REPL=text   edit the HTML (e.g. EDIT='中文 ' takes the one CJK text out)
 // usage: taskset -c 1 node bench/floor_trace.mjs URL [REPS=9]
 import { readFileSync } from "node:fs";
-import { heartbeat, rendererMainThreads, threadKey, tracedPage, withoutScripts } from "./traced_page.mjs";
+import { heartbeat, heartbeatGaps, rendererMainThreads, threadKey, tracedPage, withoutScripts } from "./traced_page.mjs";
 
 const [url, repsArg] = process.argv.slice(2);
 const reps = Number(repsArg ?? 9);
@@ -34,11 +34,7 @@ for (let r = 0; r < reps; r++) {
   await endTrace();
   const gapMs = await page.evaluate(() => window.__gap.max);
   await browser.close();
-  // our page's main thread: the renderer main thread its heartbeat ran on (the
-  // browser's own WebUI renderer has one too)
-  const main = rendererMainThreads(events), fires = {};
-  for (const e of events) if (e.name === "TimerFire" && main.has(threadKey(e))) fires[threadKey(e)] = (fires[threadKey(e)] ?? 0) + 1;
-  const pageMain = Object.entries(fires).sort((a, b) => b[1] - a[1])[0][0];
+  const pageMain = heartbeatGaps(events, rendererMainThreads(events)).thread;
   const onMain = (name) => events.filter((e) => e.ph === "X" && e.name === name && threadKey(e) === pageMain);
   const fonts = onMain("FontCache::GetFontPlatformData");
   runs.push({

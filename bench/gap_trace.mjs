@@ -4,12 +4,12 @@
 // tasks that ran in it and what they spent their time on.
 // usage: node bench/gap_trace.mjs BASE_URL [RATE=5000] [SECONDS=12]
 // (server with --bench, as bench/viewer_scale.sh starts it)
-import { heartbeatGaps, rendererMainThreads, spentIn, threadKey, traceLiveRun } from "./traced_page.mjs";
+import { heartbeat, heartbeatGaps, rendererMainThreads, spentIn, threadKey, traceLiveRun } from "./traced_page.mjs";
 
 const [base, rateArg, secsArg] = process.argv.slice(2);
 const events = await traceLiveRun(base, Number(rateArg ?? 5000), Number(secsArg ?? 12), {
   categories: process.env.TRACE_CATS ?? "toplevel,devtools.timeline,blink_gc,v8,disabled-by-default-v8.gc",
-  beforeGoto: (page) => page.addInitScript(() => setInterval(() => {}, 10)),
+  beforeGoto: (page) => page.addInitScript(heartbeat),
 });
 
 const main = rendererMainThreads(events);

@@ -5,11 +5,11 @@
 // thread busy (its costliest events are listed) or that thread waiting for
 // the others.
 // usage: node bench/load_trace.mjs URL [SECONDS=3] [OVER_MS=40]
-import { heartbeatGaps, rendererMainThreads, threadKey, tracedPage } from "./traced_page.mjs";
+import { heartbeat, heartbeatGaps, rendererMainThreads, threadKey, tracedPage } from "./traced_page.mjs";
 
 const [url, secsArg, overArg] = process.argv.slice(2);
 const { browser, page, events, startTrace, endTrace } = await tracedPage();
-await page.addInitScript(() => setInterval(() => {}, 10));
+await page.addInitScript(heartbeat);
 await startTrace(process.env.TRACE_CATS ?? "toplevel,devtools.timeline,v8,v8.wasm,blink_gc,loading");
 await page.goto(url);
 await page.waitForTimeout(Number(secsArg ?? 3) * 1000);

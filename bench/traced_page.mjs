@@ -49,17 +49,20 @@ export const rendererMainThreads = (events) =>
   new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map(threadKey));
 
 // The page's 10 ms heartbeat (the timer that fired most often on a renderer
-// main thread): how often it fired, and its gaps over `overUs` as [from, to]
-// trace timestamps.
+// main thread; timer ids are per renderer, so a timer is its thread and id):
+// how often it fired, its gaps over `overUs` as [from, to] trace timestamps,
+// and the page's main thread (its threadKey: the browser's own WebUI renderer
+// has a main thread too).
 export function heartbeatGaps(events, main, overUs = 50000) {
   const fires = events.filter((e) => e.ph === "X" && e.name === "TimerFire" && main.has(threadKey(e)));
+  const timer = (f) => `${threadKey(f)}/${f.args.data.timerId}`;
   const byTimer = {};
-  for (const f of fires) byTimer[f.args.data.timerId] = (byTimer[f.args.data.timerId] ?? 0) + 1;
+  for (const f of fires) byTimer[timer(f)] = (byTimer[timer(f)] ?? 0) + 1;
   const beat = Object.entries(byTimer).sort((a, b) => b[1] - a[1])[0][0];
-  const beats = fires.filter((f) => String(f.args.data.timerId) === beat).map((f) => f.ts).sort((a, b) => a - b);
+  const beats = fires.filter((f) => timer(f) === beat).map((f) => f.ts).sort((a, b) => a - b);
   const gaps = [];
   for (let i = 1; i < beats.length; i++) if (beats[i] - beats[i - 1] > overUs) gaps.push([beats[i - 1], beats[i]]);
-  return { beats: beats.length, gaps };
+  return { beats: beats.length, gaps, thread: beat.split("/")[0] };
 }
 
 // The events nested in task `t` on its thread (longer than `minUs`), summed by
