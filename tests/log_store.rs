@@ -3,8 +3,8 @@
 
 mod common;
 use common::*;
-use livesmoke::logging::page_lines::WireLines;
 use livesmoke::model::{CaseEnd, Level, LogLine, LogPage, Phase};
+use livesmoke::server::log_endpoint::{to_json, WireLines};
 
 /// `n` lines `l1`… of a run whose file cannot be created (a directory stands
 /// in its place), so only the newest lines the ring holds are kept.
@@ -244,7 +244,7 @@ async fn an_outline_takes_a_gap_marker_whole_and_names_the_last_real_line() {
 /// compared parsed, with that time set aside.
 async fn assert_wire_reply_is_the_page(p: &Pipe, run: u64, after: u64, limit: usize, keep: Option<u64>) {
     let what = format!("run {run}, after {after}, limit {limit}, keep {keep:?}");
-    let wire = p.store.read_keeping::<WireLines>(run, after, limit, keep).await.unwrap().unwrap().to_json();
+    let wire = to_json(&p.store.read_keeping::<WireLines>(run, after, limit, keep).await.unwrap().unwrap());
     let page: LogPage = p.store.read_keeping(run, after, limit, keep).await.unwrap().unwrap();
     let mut replied: LogPage = serde_json::from_slice(&wire).unwrap_or_else(|e| panic!("{what}: not a page: {e}"));
     if page.lines.iter().any(LogLine::is_gap) {

@@ -68,7 +68,7 @@ test("a reload in the middle of a run resumes from line 1 with no gap and no dup
 test("bad API input gets a 4xx with a readable message", async ({ request }) => {
   const bad = await request.get("/api/log?run=abc");
   expect(bad.status()).toBe(400);
-  expect((await bad.json()).error).toContain("invalid digit");
+  expect((await bad.json()).error).toContain("run: expected a whole number");
   const unknown = await request.get("/api/log?run=987654321");
   expect(unknown.status()).toBe(404);
   expect((await unknown.json()).error).toBe("unknown run 987654321");
@@ -76,20 +76,6 @@ test("bad API input gets a 4xx with a readable message", async ({ request }) => 
   expect(limit.status()).toBe(400);
   const suite = await request.post("/api/run", { form: { suite: "../Cargo.toml" } });
   expect(suite.status()).toBe(404);
-});
-
-test("the poll's fast path answers exactly as the server function does", async ({ request }) => {
-  const id = await startRun(request);
-  // the demo run takes several seconds on a loaded machine: as long as waitDone allows
-  await expect.poll(async () => (await (await request.get(`/api/log?run=${id}&after=999999&limit=1`)).json()).done, { timeout: 45_000 }).toBe(true);
-  // the page's plain `run&after&limit` query takes the fast path; a trailing `&` sends the same read through the server function
-  const fast = await request.get(`/api/log?run=${id}&after=2&limit=5`);
-  const viaFn = await request.get(`/api/log?run=${id}&after=2&limit=5&`);
-  expect(fast.status()).toBe(200);
-  expect(fast.headers()["content-type"]).toBe(viaFn.headers()["content-type"]);
-  const body = await fast.text();
-  expect(JSON.parse(body).lines.map((l: { seq: number }) => l.seq)).toEqual([3, 4, 5, 6, 7]);
-  expect(body).toEqual(await viaFn.text());
 });
 
 test("at phone width the page fits, and the log language switch runs the suite in English", async ({ browser }) => {

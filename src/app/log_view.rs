@@ -10,18 +10,14 @@ use super::log_state::Feed;
 use super::log_state::{LogState, Section};
 use super::log_toolbar::LogToolbar;
 use super::run_summary::RunSummary;
-use crate::model::{ApiError, LogPage};
+use crate::model::{ApiError, LogPage, LogQuery};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-/// Lines a reply carries when the client does not say.
-pub const DEFAULT_LIMIT: u32 = 500;
-/// The most lines one reply may carry.
-pub const MAX_LIMIT: u32 = 5_000;
 /// What the page asks for at once: a fast run's half second in one reply
 /// (5,000 lines/s come as 2,500 lines per poll, not 2,000 and then 500).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-const PAGE_LIMIT: u32 = MAX_LIMIT;
+const PAGE_LIMIT: u32 = LogQuery::MAX_LIMIT;
 /// What the page's first read asks for: one slice. That reply is decoded
 /// while the page is still starting (the wasm code it runs is compiled on
 /// first use), so a smaller one keeps that task short; the full reads follow
@@ -57,20 +53,7 @@ pub async fn read_log(
     keep: Option<u64>,
 ) -> Result<LogPage, ApiError> {
     let state = crate::server::state::app_state()?;
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::bad_request(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
-    }
-    if keep == Some(0) {
-        return Err(ApiError::bad_request("keep must be at least 1 (the lines the reader draws)"));
-    }
-    let after = after.unwrap_or(0);
-    if let Some(page) = state.store.read_keeping(run, after, limit as usize, keep).await? {
-        return Ok(page);
-    }
-    // No line yet (or no such run): the registry knows which.
-    let info = state.known_run(run).await?;
-    Ok(LogPage { run, lines: vec![], next: after, total: 0, done: info.status.is_finished(), outline: None })
+    crate::server::log_endpoint::read_page(&state, &LogQuery::new(run, after, limit, keep)?).await
 }
 
 #[component]

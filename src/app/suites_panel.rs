@@ -9,7 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/api", endpoint = "suites", input = GetUrl)]
 pub async fn list_suites() -> Result<Vec<SuiteInfo>, ApiError> {
     let state = crate::server::state::app_state()?;
-    let dir = state.launcher.suites.clone();
+    let dir = state.suites.clone();
     tokio::task::spawn_blocking(move || dir.list()).await.map_err(|e| ApiError::internal(e.to_string()))
 }
 
@@ -23,7 +23,7 @@ pub async fn start_run(suite: String, env: Option<String>, lang: Option<String>)
         None => Default::default(),
     };
     let opts = crate::engine::RunOptions { env: env.filter(|e| !e.is_empty()), lang, ..Default::default() };
-    let info = state.launcher.start(&suite, opts).await?;
+    let info = state.launcher.start_file(&state.suites, &suite, opts).await?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(axum::http::StatusCode::CREATED);
     }
@@ -64,7 +64,7 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
                     problem.set(None);
                     navigate(&format!("/runs/{}", info.id), Default::default());
                 }
-                Err(e) => problem.set(Some(e.error)),
+                Err(e) => problem.set(Some(e.message().to_string())),
             }
         });
     };
@@ -86,7 +86,7 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
             {move || match suites.get() {
                 None => view! { <p class="empty">"Loading suites…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="problem">{e.error}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="problem">{e.message().to_string()}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No suite files in the suites directory."</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="suite-list">

@@ -1,9 +1,8 @@
 use super::report_file::write_atomically;
 use crate::engine::{self, runner::Plan, Lang, RunOptions, RunReport};
-use crate::logging::Logger;
+use crate::logging::log_store::DEFAULT_RING_CAP;
 use crate::model::{CaseCounts, Level, LogLine};
-use crate::server::config::ServerConfig;
-use crate::server::state::Pipeline;
+use crate::runs::{Launcher, Pipeline};
 use crate::suite::{loader, LoadedSuite, SuiteErrors};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -100,54 +99,43 @@ pub async fn run(args: RunArgs) -> i32 {
             return 2;
         }
     };
-    let config = ServerConfig { data_dir: sel.data.clone(), ..Default::default() };
-    let pipeline = match Pipeline::open(&config).await {
+    let pipeline = match Pipeline::open(&sel.data, DEFAULT_RING_CAP).await {
         Ok(p) => p,
         Err(e) => {
             eprintln!("livesmoke: {e}");
             return 1;
         }
     };
+    let launcher = Launcher::new(&pipeline, &sel.data);
     let terminal = std::io::stdout().is_terminal();
     let mut jsonl = String::new();
     let mut reports = Vec::new();
     for (suite, plan) in suites {
         let file = suite.file.display().to_string();
-        let total = suite.suite.cases.len() as u32;
-        let info = match pipeline.registry.create(&file, opts.env.as_deref(), total).await {
-            Ok(i) => i,
+        let bar = terminal.then(|| progress_bar(&suite.name(), suite.suite.cases.len() as u32));
+        let task_bar = bar.clone();
+        let on_progress = move |c: CaseCounts| {
+            if let Some(b) = &task_bar {
+                b.set_position(c.done() as u64);
+            }
+        };
+        let started = match launcher.start_suite(&file, suite, plan, opts.clone(), on_progress).await {
+            Ok(s) => s,
             Err(e) => {
-                eprintln!("livesmoke: recording the run: {e}");
+                eprintln!("livesmoke: {e}");
                 return 1;
             }
         };
-        pipeline.store.create(info.id);
-        let bar = terminal.then(|| progress_bar(&suite.name(), total));
-        let logger = Logger::new(pipeline.queue.clone(), info.id, plan.redactor.clone());
-        let registry = pipeline.registry.clone();
-        let run_opts = opts.clone();
-        let task_bar = bar.clone();
-        let task = tokio::spawn(async move {
-            let progress = |c: CaseCounts| {
-                registry.progress(info.id, c);
-                if let Some(b) = &task_bar {
-                    b.set_position(c.done() as u64);
-                }
-            };
-            let report = engine::run_suite(&suite, &plan, &logger, &run_opts, &progress).await;
-            logger.finish().await;
-            let _ = registry.finish(info.id, report.status(), report.counts()).await;
-            report
-        });
+        let run = started.info.id;
         // Print the run's log as it is written: the same cursor reads the page makes.
         let mut cursor = 0;
         loop {
-            match pipeline.store.read(info.id, cursor, 5_000, false).await {
+            match pipeline.store.read(run, cursor, 5_000, false).await {
                 Ok(page) => {
                     print_lines(&page.lines, bar.as_ref());
                     if args.jsonl.is_some() {
                         for l in &page.lines {
-                            jsonl.push_str(&jsonl_line(info.id, &file, l));
+                            jsonl.push_str(&jsonl_line(run, &file, l));
                         }
                     }
                     cursor = page.next;
@@ -167,7 +155,7 @@ pub async fn run(args: RunArgs) -> i32 {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        match task.await {
+        match started.report.await {
             Ok(report) => reports.push(report),
             Err(e) => {
                 eprintln!("livesmoke: the run failed: {e}");

@@ -18,7 +18,7 @@ pub mod log_store;
 pub mod log_writer;
 /// The producer's API: `debug / info / warning / error / critical`, like the seed's `RealTimeLogging`.
 pub mod logger;
-/// A read's lines, parsed or as the wire's JSON (the poll endpoint copies stored lines through).
+/// Where a read puts its lines: parsed, or kept as the stored JSON by a reader that forwards them.
 pub mod page_lines;
 /// Replaces secret values by `***` before a line enters the queue.
 pub mod redactor;

@@ -3,34 +3,97 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The error every server function returns. It travels as JSON
-/// (`{"status":404,"error":"unknown run 42"}`) and the server's `api_status`
-/// middleware turns `status` into the HTTP status, so curl users see a 4xx
-/// with a readable message instead of server_fn's blanket 500.
+/// The one error of the HTTP API: what every server function and every
+/// plain axum handler answers with when it cannot do what was asked.
+///
+/// On the wire it is `{"status":404,"error":"unknown run 42"}`, the same for
+/// server functions and handlers, with `status` also the HTTP status. Each
+/// variant's status is decided here, in [`ApiError::status`], and put on the
+/// response here too (below, `ssr` only): server functions through
+/// [`FromServerFnError::ser`], which server_fn calls for every error reply
+/// (its own decoding errors included, which happen before our code runs),
+/// and handlers through `IntoResponse`. So no layer has to re-read a body to
+/// find out what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiError {
-    pub status: u16,
-    pub error: String,
+#[serde(into = "WireError", from = "WireError")]
+pub enum ApiError {
+    /// A query the endpoint cannot take (missing, malformed, out of range): 400.
+    BadRequest(String),
+    /// No such run or suite file: 404.
+    NotFound(String),
+    /// A suite file that exists but cannot run (invalid, with file:line:col): 422.
+    Unprocessable(String),
+    /// Our fault (storage, registry): 500.
+    Internal(String),
+    /// The page could not reach the server at all (never sent by the server).
+    Network(String),
 }
 
 impl ApiError {
     pub fn bad_request(msg: impl Into<String>) -> Self {
-        ApiError { status: 400, error: msg.into() }
+        ApiError::BadRequest(msg.into())
     }
     pub fn not_found(msg: impl Into<String>) -> Self {
-        ApiError { status: 404, error: msg.into() }
+        ApiError::NotFound(msg.into())
     }
     pub fn unprocessable(msg: impl Into<String>) -> Self {
-        ApiError { status: 422, error: msg.into() }
+        ApiError::Unprocessable(msg.into())
     }
     pub fn internal(msg: impl Into<String>) -> Self {
-        ApiError { status: 500, error: msg.into() }
+        ApiError::Internal(msg.into())
+    }
+
+    /// The HTTP status each kind of error is answered with (0: no reply).
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::BadRequest(_) => 400,
+            ApiError::NotFound(_) => 404,
+            ApiError::Unprocessable(_) => 422,
+            ApiError::Internal(_) => 500,
+            ApiError::Network(_) => 0,
+        }
+    }
+
+    /// What went wrong, for a person.
+    pub fn message(&self) -> &str {
+        match self {
+            ApiError::BadRequest(m)
+            | ApiError::NotFound(m)
+            | ApiError::Unprocessable(m)
+            | ApiError::Internal(m)
+            | ApiError::Network(m) => m,
+        }
+    }
+}
+
+/// The JSON body of an error reply.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    status: u16,
+    error: String,
+}
+
+impl From<ApiError> for WireError {
+    fn from(e: ApiError) -> Self {
+        WireError { status: e.status(), error: e.message().to_string() }
+    }
+}
+
+impl From<WireError> for ApiError {
+    fn from(w: WireError) -> Self {
+        match w.status {
+            400 => ApiError::BadRequest(w.error),
+            404 => ApiError::NotFound(w.error),
+            422 => ApiError::Unprocessable(w.error),
+            0 => ApiError::Network(w.error),
+            _ => ApiError::Internal(w.error),
+        }
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.error, self.status)
+        write!(f, "{} ({})", self.message(), self.status())
     }
 }
 
@@ -43,8 +106,40 @@ impl FromServerFnError for ApiError {
         match value {
             ServerFnErrorErr::Args(msg) => ApiError::bad_request(format!("bad query: {msg}")),
             ServerFnErrorErr::MissingArg(msg) => ApiError::bad_request(format!("missing argument: {msg}")),
-            ServerFnErrorErr::Request(msg) => ApiError { status: 0, error: format!("network: {msg}") },
+            ServerFnErrorErr::Request(msg) => ApiError::Network(format!("network: {msg}")),
             other => ApiError::internal(other.to_string()),
+        }
+    }
+
+    /// The error reply's body; on the server, also its HTTP status (server_fn
+    /// would answer every error with 500).
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        http::set_status(self.status());
+        let body = serde_json::to_vec(self).expect("an ApiError always serialises");
+        body.into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod http {
+    use super::ApiError;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    /// Puts `status` on the reply of the server function being answered.
+    pub(super) fn set_status(status: u16) {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status);
+        }
+    }
+
+    /// The same reply from a plain axum handler.
+    impl IntoResponse for ApiError {
+        fn into_response(self) -> Response {
+            let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(self)).into_response()
         }
     }
 }

@@ -115,10 +115,11 @@ impl LogLine {
 }
 
 /// What `GET /api/log?run=&after=&limit=` returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 ///
-/// `L` is how the lines are held: parsed everywhere but in the server's poll
-/// endpoint, which keeps them as the wire's JSON (`logging::page_lines`).
+/// `L` is how the lines are held: parsed everywhere but in the poll
+/// endpoint's hot path, which forwards the stored JSON unparsed
+/// (`server::log_endpoint::WireLines`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogPage<L = Vec<LogLine>> {
     pub run: u64,
     /// Lines with `seq > after`, in order, at most `limit`.

@@ -3,7 +3,7 @@
 //! Everything here compiles for both targets, so the client decodes exactly what
 //! the server encodes. Server-only logic lives under `ssr`-gated modules.
 
-/// The error every server function returns, with its HTTP status.
+/// The one error of the HTTP API, and the HTTP status of each kind.
 pub mod api_error;
 /// Severity of a log line (the seed's five levels).
 pub mod level;
@@ -11,6 +11,8 @@ pub mod level;
 pub mod log_line;
 /// The summary of log lines a reader skips (the log view's line budget).
 pub mod log_outline;
+/// `GET /api/log`'s question (run, cursor, limit, keep): its defaults, limits and parsing.
+pub mod log_query;
 /// A run's identity, status and outcome counts, as listed on the page.
 pub mod run_info;
 /// A suite file as the page lists it.
@@ -20,5 +22,6 @@ pub use api_error::ApiError;
 pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
 pub use log_outline::{LogOutline, SectionMark};
+pub use log_query::LogQuery;
 pub use run_info::{CaseCounts, RunInfo, RunStatus};
 pub use suite_info::SuiteInfo;

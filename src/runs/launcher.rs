@@ -1,63 +1,158 @@
+//! The one place a run's life is written: recorded in the registry, its log
+//! opened in the store, a logger made, the producer spawned, and the end
+//! recorded in both. The page (`POST /api/run`), the CLI's `run` and the
+//! benchmark's endpoints all start runs here, so a change to that life (a
+//! second store, a worker taking runs from a queue) is made once.
+
+use super::pipeline::Pipeline;
 use super::suites_dir::SuitesDir;
 use super::RunRegistry;
-use crate::engine::{self, runner::Plan, RunOptions};
-use crate::logging::{LogQueue, LogStore, Logger};
-use crate::model::{ApiError, RunInfo};
+use crate::engine::{self, runner::Plan, RunOptions, RunReport};
+use crate::logging::{LogQueue, LogStore, Logger, Redactor};
+use crate::model::{ApiError, CaseCounts, RunInfo, RunStatus};
 use crate::suite::{loader, LoadedSuite};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tokio::task::JoinHandle;
 
-/// Starts runs: validates the suite, records the run, and spawns the
-/// producer task. The caller gets the run id as soon as line 1 of its log is readable; the run goes on in
-/// the background and its lines flow through the log queue.
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("no suite file `{0}` in the suites directory")]
+    NoSuchSuite(String),
+    /// Invalid, or not resolvable for the chosen env (file:line:col each).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("recording the run: {0}")]
+    Record(#[from] sqlx::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<LaunchError> for ApiError {
+    fn from(e: LaunchError) -> Self {
+        match e {
+            LaunchError::NoSuchSuite(_) => ApiError::not_found(e.to_string()),
+            LaunchError::Invalid(_) => ApiError::unprocessable(e.to_string()),
+            LaunchError::Record(_) | LaunchError::Internal(_) => ApiError::internal(e.to_string()),
+        }
+    }
+}
+
+/// Starts runs over one pipeline (cheap to clone).
 #[derive(Clone)]
 pub struct Launcher {
-    pub queue: LogQueue,
-    pub store: Arc<LogStore>,
-    pub registry: Arc<RunRegistry>,
-    pub suites: SuitesDir,
-    pub data_dir: PathBuf,
+    queue: LogQueue,
+    store: Arc<LogStore>,
+    registry: Arc<RunRegistry>,
+    /// Relative SQLite target paths point here.
+    data_dir: PathBuf,
+}
+
+/// A run whose first line is readable and whose producer is under way.
+pub struct StartedRun {
+    pub info: RunInfo,
+    /// The suite's report, once the run is over and recorded.
+    pub report: JoinHandle<RunReport>,
+}
+
+/// A run recorded and open for lines, not yet finished: the producer's side
+/// of its life. [`OpenRun::finish`] ends it in the store and the registry.
+pub struct OpenRun {
+    pub info: RunInfo,
+    pub logger: Logger,
+    registry: Arc<RunRegistry>,
 }
 
 impl Launcher {
-    /// Starts `file` (a name in the suites directory) with `opts`.
-    pub async fn start(&self, file: &str, opts: RunOptions) -> Result<RunInfo, ApiError> {
-        let path = self
-            .suites
-            .resolve(file)
-            .ok_or_else(|| ApiError::not_found(format!("no suite file `{file}` in the suites directory")))?;
+    pub fn new(pipeline: &Pipeline, data_dir: impl Into<PathBuf>) -> Self {
+        Launcher {
+            queue: pipeline.queue.clone(),
+            store: pipeline.store.clone(),
+            registry: pipeline.registry.clone(),
+            data_dir: data_dir.into(),
+        }
+    }
+
+    /// The page's door: loads `file` from `suites` (off the runtime: it reads
+    /// files), resolves it for `opts`, and starts it.
+    pub async fn start_file(&self, suites: &SuitesDir, file: &str, opts: RunOptions) -> Result<RunInfo, LaunchError> {
+        let path = suites.resolve(file).ok_or_else(|| LaunchError::NoSuchSuite(file.to_string()))?;
         let data_dir = self.data_dir.clone();
-        let opts2 = opts.clone();
+        let run_opts = opts.clone();
         let (suite, plan) = tokio::task::spawn_blocking(move || -> Result<(LoadedSuite, Plan), String> {
             let suite = loader::load(&path).map_err(|e| e.to_string())?;
-            let plan = engine::runner::prepare(&suite, &opts2, &data_dir).map_err(|e| e.to_string())?;
+            let plan = engine::runner::prepare(&suite, &run_opts, &data_dir).map_err(|e| e.to_string())?;
             Ok((suite, plan))
         })
         .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .map_err(ApiError::unprocessable)?;
-        let info = self
-            .registry
-            .create(file, opts.env.as_deref(), suite.suite.cases.len() as u32)
-            .await
-            .map_err(|e| ApiError::internal(format!("recording the run: {e}")))?;
-        self.store.create(info.id);
-        let logger = Logger::new(self.queue.clone(), info.id, plan.redactor.clone());
-        // Line 1 is in the store before the caller learns the run's id.
-        engine::runner::announce(&suite, &logger, &opts).await;
-        if self.queue.flush().await.is_err() {
-            tracing::error!(run = info.id, "the log writer has stopped");
-        }
-        let registry = self.registry.clone();
-        let run = info.id;
-        tokio::spawn(async move {
-            let progress = |counts| registry.progress(run, counts);
-            let report = engine::runner::run_announced(&suite, &plan, &logger, &opts, &progress).await;
-            logger.finish().await;
-            if let Err(e) = registry.finish(run, report.status(), report.counts()).await {
-                tracing::error!(run, error = %e, "recording the run's outcome failed");
-            }
+        .map_err(|e| LaunchError::Internal(e.to_string()))?
+        .map_err(LaunchError::Invalid)?;
+        Ok(self.start_suite(file, suite, plan, opts, |_| {}).await?.info)
+    }
+
+    /// Starts a loaded, resolved suite, recorded under the name `name`. It
+    /// returns once line 1 of the log is readable, so a client that reads the
+    /// log at once never sees an empty page; `on_progress` hears the case
+    /// counts after each case.
+    pub async fn start_suite(
+        &self,
+        name: &str,
+        suite: LoadedSuite,
+        plan: Plan,
+        opts: RunOptions,
+        on_progress: impl Fn(CaseCounts) + Send + Sync + 'static,
+    ) -> Result<StartedRun, LaunchError> {
+        let run = self.open(name, opts.env.as_deref(), suite.suite.cases.len() as u32, plan.redactor.clone()).await?;
+        engine::runner::announce(&suite, &run.logger, &opts).await;
+        self.flush().await;
+        let info = run.info.clone();
+        let report = tokio::spawn(async move {
+            let progress = |counts| {
+                run.progress(counts);
+                on_progress(counts);
+            };
+            let report = engine::runner::run_announced(&suite, &plan, &run.logger, &opts, &progress).await;
+            run.finish(report.status(), report.counts()).await;
+            report
         });
-        Ok(info)
+        Ok(StartedRun { info, report })
+    }
+
+    /// Records a new run named `name` and opens its log; the caller produces
+    /// its lines through the returned logger and then finishes it.
+    pub async fn open(
+        &self,
+        name: &str,
+        env: Option<&str>,
+        cases: u32,
+        redactor: Redactor,
+    ) -> Result<OpenRun, LaunchError> {
+        let info = self.registry.create(name, env, cases).await?;
+        self.store.create(info.id);
+        let logger = Logger::new(self.queue.clone(), info.id, redactor);
+        Ok(OpenRun { info, logger, registry: self.registry.clone() })
+    }
+
+    /// Waits until every line logged so far is in the store.
+    pub async fn flush(&self) {
+        if self.queue.flush().await.is_err() {
+            tracing::error!("the log writer has stopped");
+        }
+    }
+}
+
+impl OpenRun {
+    /// The live case counts the run history shows while it runs.
+    pub fn progress(&self, counts: CaseCounts) {
+        self.registry.progress(self.info.id, counts);
+    }
+
+    /// Marks its log complete (after its last line) and records how it ended.
+    pub async fn finish(&self, status: RunStatus, counts: CaseCounts) {
+        self.logger.finish().await;
+        if let Err(e) = self.registry.finish(self.info.id, status, counts).await {
+            tracing::error!(run = self.info.id, error = %e, "recording the run's outcome failed");
+        }
     }
 }

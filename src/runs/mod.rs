@@ -1,12 +1,15 @@
-//! Runs: their history (in the embedded SQLite database, so it survives
-//! restarts) and starting a new one from a suite file.
+//! Runs: where they and their logs live, their history (in the embedded
+//! SQLite database, so it survives restarts), and the one place a run starts.
 
-/// Starts a suite run in the background and records its outcome.
+/// Starts runs and records how they end: the page, the CLI and the benchmark's endpoints.
 pub mod launcher;
+/// The log store, its writer thread and the run registry over one data directory.
+pub mod pipeline;
 /// The runs table: create, list, finish; in-memory status of live runs.
 pub mod run_registry;
 /// The suites directory: listing files and resolving a requested name safely.
 pub mod suites_dir;
 
-pub use launcher::Launcher;
+pub use launcher::{LaunchError, Launcher, OpenRun, StartedRun};
+pub use pipeline::Pipeline;
 pub use run_registry::RunRegistry;

@@ -4,8 +4,10 @@
 
 use super::state::AppState;
 use crate::logging::{Logger, Redactor};
-use crate::model::{CaseCounts, CaseEnd, Level, RunStatus};
+use crate::model::{ApiError, CaseCounts, CaseEnd, Level, RunStatus};
+use crate::runs::OpenRun;
 use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use std::time::Instant;
@@ -30,45 +32,44 @@ pub struct Produce {
 
 /// `POST /api/bench/produce?n=N`: a new run whose N lines are
 /// `bench line <i>` at INFO, logged as fast as the logger accepts them.
-pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) -> Json<serde_json::Value> {
+pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) -> Response {
     let n = q.n.min(100_000_000);
-    let info = match state.registry.create("bench", None, 0).await {
-        Ok(i) => i,
-        Err(e) => return Json(serde_json::json!({ "error": e.to_string() })),
+    let run = match state.launcher.open("bench", None, 0, Redactor::default()).await {
+        Ok(run) => run,
+        Err(e) => return ApiError::from(e).into_response(),
     };
-    state.store.create(info.id);
+    let id = run.info.id;
     if q.unwritable == Some(true) {
-        let _ = std::fs::create_dir_all(state.store.path_of(info.id));
+        let _ = std::fs::create_dir_all(state.store.path_of(id));
     }
-    let logger = Logger::new(state.launcher.queue.clone(), info.id, Redactor::default());
     let prefix = q.msg.unwrap_or_else(|| "bench line".into());
     if let Some(rate) = q.rate.filter(|r| *r > 0) {
-        tokio::spawn(paced(state.clone(), logger, info.id, n, rate, prefix));
-        return Json(serde_json::json!({ "run": info.id, "n": n, "rate": rate }));
+        tokio::spawn(paced(run, n, rate, prefix));
+        return Json(serde_json::json!({ "run": id, "n": n, "rate": rate })).into_response();
     }
     let started = Instant::now();
     match q.cases.filter(|c| *c > 0) {
-        Some(cases) => in_cases(&logger, n, cases, &prefix).await,
+        Some(cases) => in_cases(&run.logger, n, cases, &prefix).await,
         None => {
             for i in 0..n {
-                logger.info(format!("{prefix} {i}")).await;
+                run.logger.info(format!("{prefix} {i}")).await;
             }
         }
     }
     let put = started.elapsed().as_secs_f64();
-    logger.finish().await;
+    run.finish(RunStatus::Passed, CaseCounts::default()).await;
     if q.wait.unwrap_or(true) {
-        let _ = state.launcher.queue.flush().await;
+        state.launcher.flush().await;
     }
     let stored = started.elapsed().as_secs_f64();
-    let _ = state.registry.finish(info.id, RunStatus::Passed, CaseCounts::default()).await;
     Json(serde_json::json!({
-        "run": info.id,
+        "run": id,
         "n": n,
         "put_s": put,
         "stored_s": stored,
         "lines_per_s": if stored > 0.0 { n as f64 / stored } else { 0.0 },
     }))
+    .into_response()
 }
 
 /// `n` lines in `cases` cases of equal length, each closed by its end line.
@@ -89,7 +90,7 @@ async fn in_cases(logger: &Logger, n: u64, cases: u64, prefix: &str) {
 }
 
 /// `n` lines at `rate` per second, in 10 ms batches, then the run is finished.
-async fn paced(state: AppState, logger: Logger, run: u64, n: u64, rate: u64, prefix: String) {
+async fn paced(run: OpenRun, n: u64, rate: u64, prefix: String) {
     let started = Instant::now();
     let mut sent = 0u64;
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(10));
@@ -97,12 +98,11 @@ async fn paced(state: AppState, logger: Logger, run: u64, n: u64, rate: u64, pre
         tick.tick().await;
         let due = ((started.elapsed().as_secs_f64() * rate as f64) as u64).min(n);
         while sent < due {
-            logger.info(format!("{prefix} {sent}")).await;
+            run.logger.info(format!("{prefix} {sent}")).await;
             sent += 1;
         }
     }
-    logger.finish().await;
-    let _ = state.registry.finish(run, RunStatus::Passed, CaseCounts::default()).await;
+    run.finish(RunStatus::Passed, CaseCounts::default()).await;
 }
 
 /// `GET /api/bench/ping`: an empty reply, the floor of a request's round trip

@@ -2,7 +2,7 @@ use super::state::AppState;
 use crate::model::{ApiError, LogLine};
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -33,12 +33,12 @@ async fn download(
 ) -> Response {
     let run = match q.run.as_deref().map(str::parse::<u64>) {
         Some(Ok(run)) => run,
-        Some(Err(e)) => return error(ApiError::bad_request(format!("bad query: run: {e}"))),
-        None => return error(ApiError::bad_request("missing argument: run")),
+        Some(Err(e)) => return ApiError::bad_request(format!("bad query: run: {e}")).into_response(),
+        None => return ApiError::bad_request("missing argument: run").into_response(),
     };
     let finished = match state.known_run(run).await {
         Ok(info) => info.status.is_finished(),
-        Err(e) => return error(e),
+        Err(e) => return e.into_response(),
     };
     // Page through the store so a large log is streamed, never held whole.
     let pages = futures::stream::unfold(Some(0u64), move |cursor| {
@@ -63,8 +63,4 @@ async fn download(
         Body::from_stream(pages),
     )
         .into_response()
-}
-
-fn error(e: ApiError) -> Response {
-    (StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(e)).into_response()
 }

@@ -1,5 +1,5 @@
 use super::state::AppState;
-use super::{api_status::api_status, downloads};
+use super::{downloads, log_endpoint};
 use crate::app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -7,14 +7,17 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, handle_server_fns_with_context, LeptosRoutes};
 
 /// Pages (server-rendered, then hydrated), server functions under `/api`,
-/// raw log downloads, and the static files of `target/site`.
+/// the log poll and raw log downloads, and the static files of `target/site`.
+/// `/api/log` is also the `read_log` server function's URL; its plain route
+/// answers it (see `log_endpoint`).
 /// `bench` adds the benchmark-only endpoints.
 pub fn router(state: AppState, bench: bool) -> Router {
     let options = state.leptos.clone();
-    let routes = generate_route_list(App);
+    // `/api/log` is answered by its plain route, not by server_fn's handler.
+    let routes = generate_route_list_with_exclusions(App, Some(vec!["/api/log".into()]));
     let ctx = state.clone();
     let mut router = Router::new();
     if bench {
@@ -23,6 +26,7 @@ pub fn router(state: AppState, bench: bool) -> Router {
             .route("/api/bench/ping", get(super::bench_endpoints::ping));
     }
     router
+        .route("/api/log", get(log_endpoint::poll))
         .route("/api/log.txt", get(downloads::log_txt))
         .route("/api/log.jsonl", get(downloads::log_jsonl))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
@@ -31,8 +35,6 @@ pub fn router(state: AppState, bench: bool) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(api_status))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), super::log_route::fast_poll))
         .with_state(state)
 }
 

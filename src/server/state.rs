@@ -1,9 +1,9 @@
 use super::config::ServerConfig;
-use crate::logging::log_queue::{LogQueue, QUEUE_CAPACITY};
-use crate::logging::{log_writer, LogStore};
-use crate::model::ApiError;
+use crate::logging::log_store::ReadError;
+use crate::logging::LogStore;
+use crate::model::{ApiError, RunInfo};
 use crate::runs::suites_dir::SuitesDir;
-use crate::runs::{Launcher, RunRegistry};
+use crate::runs::{Launcher, Pipeline, RunRegistry};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -18,6 +18,7 @@ pub struct AppState {
     pub store: Arc<LogStore>,
     pub registry: Arc<RunRegistry>,
     pub launcher: Launcher,
+    pub suites: SuitesDir,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -26,49 +27,20 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The log pipeline and run registry over a data directory, shared by the
-/// server and the CLI's `run`.
-pub struct Pipeline {
-    pub store: Arc<LogStore>,
-    pub queue: LogQueue,
-    pub registry: Arc<RunRegistry>,
-    pub writer: std::thread::JoinHandle<()>,
-}
-
-impl Pipeline {
-    pub async fn open(config: &ServerConfig) -> Result<Self, String> {
-        let store = Arc::new(
-            LogStore::new(config.data_dir.join("logs"), config.ring_cap)
-                .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?,
-        );
-        let (queue, rx) = LogQueue::new(QUEUE_CAPACITY);
-        let writer = log_writer::spawn(store.clone(), rx);
-        let registry = Arc::new(
-            RunRegistry::open(&config.data_dir.join("livesmoke.db"))
-                .await
-                .map_err(|e| format!("cannot open the run registry: {e}"))?,
-        );
-        Ok(Pipeline { store, queue, registry, writer })
-    }
-}
-
 impl AppState {
     pub async fn new(config: &ServerConfig, leptos: LeptosOptions) -> Result<Self, String> {
-        let p = Pipeline::open(config).await?;
-        let launcher = Launcher {
-            queue: p.queue,
-            store: p.store.clone(),
-            registry: p.registry.clone(),
+        let pipeline = Pipeline::open(&config.data_dir, config.ring_cap).await?;
+        Ok(AppState {
+            leptos,
+            launcher: Launcher::new(&pipeline, &config.data_dir),
+            store: pipeline.store,
+            registry: pipeline.registry,
             suites: SuitesDir::new(&config.suites_dir),
-            data_dir: config.data_dir.clone(),
-        };
-        Ok(AppState { leptos, store: p.store, registry: p.registry, launcher })
+        })
     }
-}
 
-impl AppState {
     /// The run, or a 404 naming it.
-    pub async fn known_run(&self, run: u64) -> Result<crate::model::RunInfo, ApiError> {
+    pub async fn known_run(&self, run: u64) -> Result<RunInfo, ApiError> {
         self.registry
             .get(run)
             .await
@@ -77,8 +49,8 @@ impl AppState {
     }
 }
 
-impl From<crate::logging::log_store::ReadError> for ApiError {
-    fn from(e: crate::logging::log_store::ReadError) -> Self {
+impl From<ReadError> for ApiError {
+    fn from(e: ReadError) -> Self {
         ApiError::internal(e.to_string())
     }
 }
