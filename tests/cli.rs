@@ -78,8 +78,12 @@ fn junit_and_jsonl_reports_describe_every_outcome() {
     assert_eq!(code(&out), 3);
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains(r#"<testsuite name="all" tests="5" skipped="1" errors="1" failures="1""#), "{xml}");
-    assert!(xml.contains(r#"<failure message="step #1: column `one`: expected 2, got 1" type="failed"/>"#), "{xml}");
-    assert!(xml.contains(r#"<error message="setup #1: (1) no such table: nowhere" type="error"/>"#), "{xml}");
+    // Each message starts where the step is written: the `[[case.step]]` of `fails` is line 11, that of `errs` 17.
+    let at = |line: u32| format!("{}:{line}:3", f.display());
+    let failure = format!(r#"<failure message="{}: step #1: column `one`: expected 2, got 1" type="failed"/>"#, at(11));
+    assert!(xml.contains(&failure), "{xml}");
+    let error = format!(r#"<error message="{}: setup #1: (1) no such table: nowhere" type="error"/>"#, at(17));
+    assert!(xml.contains(&error), "{xml}");
     assert!(xml.contains(r#"<skipped message="not selected by --tags"/>"#), "{xml}");
     assert!(xml.contains(r#"<property name="cleanup" value="failed"/>"#), "{xml}");
     assert!(xml.contains("<system-err>cleanup failed:\n(1) no such table: nowhere</system-err>"), "{xml}");
@@ -234,4 +238,52 @@ async fn the_mariadb_and_http_example_smoke_tests_a_live_server() {
     assert_eq!(code(&out), 0, "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("2 passed, 0 failed, 0 error"), "{stdout}");
     assert!(stdout.contains(&format!("step: GET {base}/api/suites")), "{stdout}");
+}
+
+/// A failed step is shown after the log the way a load error is: `file:line:col`
+/// (of the JSON check that did not hold, or of the step), the line itself, the
+/// reason; JUnit's message starts with the same position.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_step_is_pointed_at_in_its_file() {
+    let base = http_fixture().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = format!(
+        r#"[db.app]
+path = ":memory:"
+[[case]]
+name = "health"
+  [[case.step]]
+  http = "GET {base}/health"
+  expect.json = [
+    {{ path = "$.ok", eq = true }},
+    {{ path = "$.name", eq = "other" }},
+  ]
+[[case]]
+name = "rows"
+  [[case.step]]
+  sql = "SELECT 1 AS one"
+  expect = {{ rows = 2 }}
+"#
+    );
+    let file = write(d, "pointed.toml", &text);
+    let junit = d.join("junit.xml");
+    let out = livesmoke(&["run", "--lang", "en", "--junit", junit.to_str().unwrap(), file.to_str().unwrap()], d);
+    assert_eq!(code(&out), 4);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json_at = format!("{}:9:5", file.display());
+    let want = format!(
+        "{json_at}: case `health` failed: step #1: $.name: expected \"other\", got \"smoke\"\n 9 |     {{ path = \"$.name\", eq = \"other\" }},\n   |     ^\n"
+    );
+    assert!(stdout.contains(&want), "{stdout}");
+    let step_at = format!("{}:13:3", file.display());
+    let want =
+        format!("{step_at}: case `rows` failed: step #1: expected 2 rows, got 1\n 13 |   [[case.step]]\n    |   ^\n");
+    assert!(stdout.contains(&want), "{stdout}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(&format!(r#"<failure message="{json_at}: step #1: $.name: expected &quot;other&quot;"#)),
+        "{xml}"
+    );
+    assert!(xml.contains(&format!(r#"<failure message="{step_at}: step #1: expected 2 rows, got 1""#)), "{xml}");
 }

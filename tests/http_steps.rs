@@ -90,19 +90,19 @@ async fn http_steps_check_capture_time_out_and_never_log_secrets() {
     assert_eq!(outcome("create order").outcome, CaseOutcome::Passed, "{:?}", outcome("create order").reason);
     let echo = outcome("echo leaks the token into a failure");
     assert_eq!(echo.outcome, CaseOutcome::Failed);
-    assert_eq!(echo.reason.as_deref(), Some("step #1: $.auth: expected \"Bearer nope\", got \"Bearer ***\""));
+    assert_eq!(echo.reason_text().as_deref(), Some("step #1: $.auth: expected \"Bearer nope\", got \"Bearer ***\""));
     let wrong = outcome("wrong status");
     assert_eq!(wrong.outcome, CaseOutcome::Failed);
-    assert!(wrong.reason.unwrap().starts_with("step #1: expected status 204, got 200"));
+    assert!(wrong.reason_text().unwrap().starts_with("step #1: expected status 204, got 200"));
     let boom = outcome("server error without expectation");
     assert_eq!(boom.outcome, CaseOutcome::Failed);
-    assert!(boom.reason.unwrap().contains("status 500: database is on fire"));
+    assert!(boom.reason_text().unwrap().contains("status 500: database is on fire"));
     let slow = outcome("slow");
     assert_eq!(slow.outcome, CaseOutcome::Error);
-    assert_eq!(slow.reason.as_deref(), Some("step #1: timed out after 300 ms"));
+    assert_eq!(slow.reason_text().as_deref(), Some("step #1: timed out after 300 ms"));
     let closed = outcome("closed port");
     assert_eq!(closed.outcome, CaseOutcome::Error);
-    assert!(closed.reason.unwrap().contains("onnection refused"));
+    assert!(closed.reason_text().unwrap().contains("onnection refused"));
 
     let t = texts(&lines);
     assert!(t.iter().any(|l| l.starts_with("[INFO] step: POST http://127.0.0.1:")), "{t:#?}");

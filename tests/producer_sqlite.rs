@@ -121,5 +121,5 @@ name = "fine"
     let preflight_errors =
         lines.iter().filter(|l| l.phase == Some(Phase::Preflight) && l.level == Level::Error).count();
     assert_eq!(preflight_errors, 1, "one clear message, not one per case");
-    assert!(report.cases[0].reason.as_deref().unwrap().starts_with("preflight: target `shop`"));
+    assert!(report.cases[0].reason_text().as_deref().unwrap().starts_with("preflight: target `shop`"));
 }

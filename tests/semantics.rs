@@ -39,7 +39,8 @@ name = "c"
     let c = &report.cases[0];
     assert_eq!(c.outcome, CaseOutcome::Error);
     assert!(!c.cleanup_ok);
-    assert_eq!(c.cleanup_errors, vec!["(1) no such table: also_broken".to_string()]);
+    let cleanup: Vec<String> = c.cleanup_errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(cleanup, vec!["(1) no such table: also_broken".to_string()]);
     let ran: Vec<String> =
         lines.iter().filter(|l| l.level == livesmoke::model::Level::Info).map(|l| l.msg.clone()).collect();
     let order: Vec<&str> = [
@@ -104,7 +105,7 @@ timeout = "200ms"
     );
     let (report, lines) = run_suite_text(&suite, en()).await;
     assert_eq!(report.cases[0].outcome, CaseOutcome::Error);
-    assert_eq!(report.cases[0].reason.as_deref(), Some("timed out after 200ms"));
+    assert_eq!(report.cases[0].reason_text().as_deref(), Some("timed out after 200ms"));
     assert!(texts(&lines).contains(&"[INFO] undo: \"SELECT 'undone'\"".to_string()));
 }
 
@@ -175,7 +176,7 @@ tags = ["p0"]
     );
     let opts = RunOptions { tags: vec!["p0".into()], fail_fast: true, ..en() };
     let (report, _) = run_suite_text(&suite, opts).await;
-    let got: Vec<_> = report.cases.iter().map(|c| (c.name.as_str(), c.outcome, c.reason.clone())).collect();
+    let got: Vec<_> = report.cases.iter().map(|c| (c.name.as_str(), c.outcome, c.reason_text())).collect();
     assert_eq!(got[0].1, CaseOutcome::Failed);
     assert_eq!((got[1].1, got[1].2.as_deref()), (CaseOutcome::Skipped, Some("not selected by --tags")));
     assert_eq!(

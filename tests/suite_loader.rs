@@ -110,3 +110,56 @@ name = "c"
     let err = livesmoke::engine::runner::prepare(&s, &unknown, Path::new("/data")).unwrap_err().to_string();
     assert!(err.contains("unknown environment `prod`") && err.contains("known environments: staging"), "{err}");
 }
+
+#[test]
+fn an_impossible_step_is_refused_at_load_with_its_position() {
+    let both = OK.replace("  sql = \"SELECT 1\"", "  sql = \"SELECT 1\"\n  http = \"GET http://x\"");
+    assert!(errors(&both)[0].starts_with("suites/x.toml:7:3: a setup step has both `sql` and `http`"));
+    let method = OK.replace("  sql = \"SELECT 1\"", "  http = \"FETCH http://x\"");
+    assert!(errors(&method)[0].starts_with("suites/x.toml:8:10: invalid http line `FETCH http://x`"));
+    let undo = OK
+        .replace("[[case.setup]]", "[[case.teardown]]")
+        .replace("  sql = \"SELECT 1\"", "  sql = \"SELECT 1\"\n  undo = { sql = \"SELECT 2\" }");
+    assert!(errors(&undo)[0].starts_with("suites/x.toml:7:3: `undo` is only allowed on setup steps, not in teardown"));
+}
+
+#[test]
+fn the_loader_hands_on_typed_steps_with_their_positions() {
+    use livesmoke::suite::step::{Body, Method, StepKind};
+    let text = r#"
+default_db = "main"
+[db.main]
+path = "m.db"
+[db.other]
+path = "o.db"
+
+[[case]]
+name = "c"
+db = "other"
+timeout = "2s"
+  [[case.setup]]
+  sql = "INSERT INTO t VALUES (?)"
+  params = ["{{run.id}}", 3]
+  undo = { sql = "DELETE FROM t" }
+  [[case.step]]
+  http = "POST  http://x/{{run.id}}"
+  json = { qty = 2 }
+  timeout = "500ms"
+  expect.json = [{ path = "$.id", exists = true }]
+"#;
+    let s = suite::parse(Path::new("x.toml"), text).unwrap();
+    let case = &s.suite.cases[0];
+    assert_eq!(case.timeout.as_ref().map(|t| t.duration), Some(std::time::Duration::from_secs(2)));
+    let setup = &case.setup[0];
+    assert_eq!((setup.step.span.line, setup.step.span.col), (12, 3));
+    let StepKind::Sql(sql) = &setup.step.kind else { panic!("a SQL step: {:?}", setup.step.kind) };
+    assert_eq!((sql.target.as_str(), sql.params.len()), ("other", 2), "the case's db wins over default_db");
+    let StepKind::Sql(undo) = &setup.undo.as_ref().unwrap().kind else { panic!("a SQL undo") };
+    assert_eq!(undo.target, "other");
+    let step = &case.steps[0];
+    let StepKind::Http(http) = &step.kind else { panic!("an HTTP step: {:?}", step.kind) };
+    assert_eq!((http.method, http.url.as_str()), (Method::Post, "http://x/{{run.id}}"));
+    assert_eq!(http.timeout, std::time::Duration::from_millis(500));
+    assert_eq!(http.body, Body::Json(serde_json::json!({ "qty": 2 })));
+    assert_eq!(http.expect.json[0].span.to_string(), "x.toml:20:18");
+}

@@ -526,7 +526,7 @@ impl LogState {
 /// skipped cases fold away (unless the reader opened them, or a line in them
 /// is being shown), failed and errored ones stay open.
 fn end_section(section: &Section, end: &CaseEnd) {
-    if (end.outcome == "passed" || end.outcome == "skipped") && !section.keep_open.get_value() {
+    if end.outcome.is_quiet() && !section.keep_open.get_value() {
         section.open.set(false);
     }
     section.end.set(Some(end.clone()));

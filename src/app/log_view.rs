@@ -183,7 +183,7 @@ fn SectionView(section: Section) -> impl IntoView {
         }
     });
     view! {
-        <span class="case" data-section=id data-case=case.clone() data-outcome=move || end.get().map(|e| e.outcome)>
+        <span class="case" data-section=id data-case=case.clone() data-outcome=move || end.get().map(|e| e.outcome.as_str())>
             {head}
             <span class="case-body" class:collapsed=move || !open.get()>
                 <For each=move || chunks.get() key=|c| (c.id, c.relative) let:c>

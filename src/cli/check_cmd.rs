@@ -1,12 +1,12 @@
 use super::run_cmd::{load_all, SuiteArgs};
 use crate::engine::RunOptions;
+use crate::suite::step::{one_line, SqlParamTemplate, Step, StepKind};
 use std::io::Write;
 
 /// `println!` that ignores a closed stdout (`livesmoke check … | head`).
 macro_rules! outln {
     ($($t:tt)*) => {{ let _ = writeln!(std::io::stdout(), $($t)*); }};
 }
-use crate::suite::model::{one_line, Step};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -32,14 +32,16 @@ pub async fn check(args: CheckArgs) -> i32 {
             outln!("  db {}: {}", t.name, plan.redactor.redact(t.display()));
         }
         for case in &suite.suite.cases {
-            outln!("  case {}", case.name.get_ref());
-            for (phase, steps) in [("setup", &case.setup), ("step", &case.step), ("teardown", &case.teardown)] {
+            outln!("  case {}", case.name);
+            for (i, s) in case.setup.iter().enumerate() {
+                outln!("    setup#{} {}", i + 1, plan.redactor.redact(describe(&s.step)));
+                if let Some(u) = &s.undo {
+                    outln!("      undo {}", plan.redactor.redact(describe(u)));
+                }
+            }
+            for (phase, steps) in [("step", &case.steps), ("teardown", &case.teardown)] {
                 for (i, s) in steps.iter().enumerate() {
-                    let s = s.get_ref();
-                    outln!("    {phase}#{} {}", i + 1, plan.redactor.redact(describe(suite.target_of(case, s), s)));
-                    if let Some(u) = &s.undo {
-                        outln!("      undo {}", plan.redactor.redact(describe(suite.target_of(case, u), u)));
-                    }
+                    outln!("    {phase}#{} {}", i + 1, plan.redactor.redact(describe(s)));
                 }
             }
         }
@@ -48,12 +50,24 @@ pub async fn check(args: CheckArgs) -> i32 {
     0
 }
 
-fn describe(target: Option<&str>, s: &Step) -> String {
-    if let Some(sql) = &s.sql {
-        let params: Vec<String> = s.params.iter().map(|p| p.get_ref().to_string()).collect();
-        let params = if params.is_empty() { String::new() } else { format!(" params [{}]", params.join(", ")) };
-        format!("[{}] {}{params}", target.unwrap_or("?"), one_line(sql.get_ref()))
-    } else {
-        s.http.as_ref().map(|h| h.get_ref().clone()).unwrap_or_default()
+fn describe(s: &Step) -> String {
+    match &s.kind {
+        StepKind::Sql(sql) => {
+            let params: Vec<String> = sql.params.iter().map(param_text).collect();
+            let params = if params.is_empty() { String::new() } else { format!(" params [{}]", params.join(", ")) };
+            format!("[{}] {}{params}", sql.target, one_line(&sql.sql))
+        }
+        StepKind::Http(http) => http.line(),
+    }
+}
+
+/// A param as TOML writes it (what `check` always printed).
+fn param_text(p: &SqlParamTemplate) -> String {
+    match p {
+        SqlParamTemplate::Text(t) => format!("{t:?}"),
+        SqlParamTemplate::Int(i) => i.to_string(),
+        SqlParamTemplate::Float(f) => f.to_string(),
+        SqlParamTemplate::Bool(b) => b.to_string(),
+        SqlParamTemplate::Null => "null".into(),
     }
 }

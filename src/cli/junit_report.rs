@@ -1,8 +1,10 @@
 //! The JUnit XML report (quick-junit): one `<testsuite>` per suite file, one
 //! `<testcase>` per case. failed → `<failure>`, error → `<error>`, skipped →
 //! `<skipped>`; cleanup problems as a `cleanup` property plus `<system-err>`.
+//! A failure's message starts with where it is in the suite file
+//! (`suites/orders.toml:14:3: step #1: …`), as the CLI prints it.
 
-use crate::engine::{CaseOutcome, RunReport};
+use crate::engine::{CaseOutcome, CaseReason, RunReport};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 
@@ -14,7 +16,10 @@ pub fn render(reports: &[RunReport]) -> Result<String, String> {
         suite.set_time(Duration::from_millis(r.duration_ms as u64));
         total += Duration::from_millis(r.duration_ms as u64);
         for c in &r.cases {
-            let reason = c.reason.clone().unwrap_or_default();
+            let reason = match &c.reason {
+                Some(r) => r.span().map_or(r.to_string(), |at| format!("{at}: {r}")),
+                None => String::new(),
+            };
             let status = match c.outcome {
                 CaseOutcome::Passed => TestCaseStatus::success(),
                 CaseOutcome::Failed | CaseOutcome::Error => {
@@ -22,7 +27,8 @@ pub fn render(reports: &[RunReport]) -> Result<String, String> {
                         if c.outcome == CaseOutcome::Failed { NonSuccessKind::Failure } else { NonSuccessKind::Error };
                     let mut s = TestCaseStatus::non_success(kind);
                     s.set_message(reason.as_str());
-                    s.set_type(if reason.starts_with("preflight") { "preflight" } else { c.outcome.as_str() });
+                    let preflight = matches!(c.reason, Some(CaseReason::TargetDown { .. }));
+                    s.set_type(if preflight { "preflight" } else { c.outcome.as_str() });
                     s
                 }
                 CaseOutcome::Skipped => {
@@ -36,7 +42,8 @@ pub fn render(reports: &[RunReport]) -> Result<String, String> {
             case.set_time(Duration::from_millis(c.duration_ms as u64));
             case.add_property(Property::new("cleanup", if c.cleanup_ok { "ok" } else { "failed" }));
             if !c.cleanup_ok {
-                case.set_system_err(format!("cleanup failed:\n{}", c.cleanup_errors.join("\n")));
+                let errors: Vec<String> = c.cleanup_errors.iter().map(|e| e.to_string()).collect();
+                case.set_system_err(format!("cleanup failed:\n{}", errors.join("\n")));
             }
             suite.add_test_case(case);
         }

@@ -14,6 +14,8 @@ pub mod report_file;
 pub mod run_cmd;
 /// `serve`: the web app.
 pub mod serve_cmd;
+/// A failed step pointed at in its suite file, after `run`'s log.
+pub mod step_failure;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -163,6 +163,7 @@ pub async fn run(args: RunArgs) -> i32 {
             }
         }
     }
+    super::step_failure::print(&reports);
     print_summary(&reports, terminal);
     if let Some(path) = &args.jsonl {
         if let Err(e) = write_atomically(path, jsonl.as_bytes()) {

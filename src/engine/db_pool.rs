@@ -7,7 +7,7 @@
 //!
 //! A statement with `params` is prepared and bound by the driver; one without
 //! goes as plain text (so DDL and multi-statement scripts work everywhere).
-//! PostgreSQL gets `?` rewritten to `$1…$n`.
+//! PostgreSQL gets `?` rewritten to `$1…$n` (`pg_placeholders.rs`).
 
 use crate::suite::model::DbKind;
 use crate::suite::targets::{Connect, ResolvedTarget};
@@ -95,22 +95,8 @@ impl DbPool {
                         .await?,
                 )
             }
-            (Connect::Url(url), DbKind::Postgres) => DbPool::Postgres(
-                sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(max)
-                    .acquire_timeout(CONNECT_TIMEOUT)
-                    .test_before_acquire(false)
-                    .connect(url.as_str())
-                    .await?,
-            ),
-            (Connect::Url(url), _) => DbPool::MySql(
-                sqlx::mysql::MySqlPoolOptions::new()
-                    .max_connections(max)
-                    .acquire_timeout(CONNECT_TIMEOUT)
-                    .test_before_acquire(false)
-                    .connect(url.as_str())
-                    .await?,
-            ),
+            (Connect::Url(url), DbKind::Postgres) => DbPool::Postgres(server_pool(max).connect(url.as_str()).await?),
+            (Connect::Url(url), _) => DbPool::MySql(server_pool(max).connect(url.as_str()).await?),
         })
     }
 
@@ -140,6 +126,11 @@ impl DbPool {
     }
 }
 
+/// Pool options of a database server (MariaDB/MySQL, PostgreSQL).
+fn server_pool<DB: sqlx::Database>(max: u32) -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new().max_connections(max).acquire_timeout(CONNECT_TIMEOUT).test_before_acquire(false)
+}
+
 impl DbConn {
     pub async fn execute(&mut self, sql: &str, params: &[SqlParam]) -> Result<SqlResult, sqlx::Error> {
         match self {
@@ -155,7 +146,8 @@ impl DbConn {
                 [i64, u64, f64, f32, String, bool, chrono::NaiveDateTime, chrono::NaiveDate, chrono::DateTime<chrono::Utc>, serde_json::Value, Vec<u8>]
             ),
             DbConn::Postgres(conn) => {
-                let sql = if params.is_empty() { sql.to_string() } else { pg_placeholders(sql) };
+                let sql =
+                    if params.is_empty() { sql.to_string() } else { super::pg_placeholders::pg_placeholders(sql) };
                 run!(
                     &mut **conn,
                     &sql,
@@ -280,47 +272,5 @@ impl ToJson for Value {
 impl ToJson for Vec<u8> {
     fn json(self) -> Value {
         Value::String(String::from_utf8_lossy(&self).into_owned())
-    }
-}
-
-/// `?` → `$1`, `$2`, … outside quotes; `??` → a literal `?` (PostgreSQL's JSON operators).
-pub fn pg_placeholders(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut n = 0;
-    let mut chars = sql.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                out.push(c);
-            }
-            (Some(_), c) => out.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                out.push(c);
-            }
-            (None, '?') if chars.peek() == Some(&'?') => {
-                chars.next();
-                out.push('?');
-            }
-            (None, '?') => {
-                n += 1;
-                out.push_str(&format!("${n}"));
-            }
-            (None, c) => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pg_placeholders;
-
-    #[test]
-    fn rewrites_placeholders_outside_quotes_only() {
-        assert_eq!(pg_placeholders("SELECT ? , '?', \"a?\" WHERE x = ?"), "SELECT $1 , '?', \"a?\" WHERE x = $2");
-        assert_eq!(pg_placeholders("SELECT j ?? 'k' FROM t WHERE id = ?"), "SELECT j ? 'k' FROM t WHERE id = $1");
     }
 }

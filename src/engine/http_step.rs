@@ -1,144 +1,136 @@
 //! One HTTP step: render the request from `{{vars}}`, send it (reqwest, with
-//! a timeout), check `expect` (status, headers, JSONPath, time) and capture.
-//! Without `expect.status`, any status below 400 passes.
+//! the step's timeout), check `expect` (status, headers, JSONPath, time) and
+//! capture. Without `expect.status`, any status below 400 passes.
 
 use super::json_check;
-use super::messages::{Lang, Msg};
-use super::sql_step::{Captures, StepError};
-use crate::logging::Logger;
-use crate::model::Phase;
-use crate::suite::loader::parse_duration;
-use crate::suite::model::Step;
-use crate::suite::vars::{Unresolved, Vars};
+use super::messages::{Msg, StepLog};
+use super::run_error::{StepError, StepErrorKind};
+use super::sql_step::{take_captures, unresolved, Captures, StepResult};
+use crate::suite::step::{Body, HttpCapture, HttpExpect, HttpStep, Method};
+use crate::suite::vars::Vars;
+use crate::suite::Span;
 use std::time::{Duration, Instant};
 
-/// Per-request budget when the step sets no `timeout`.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-fn unresolved(u: Unresolved) -> StepError {
-    StepError::Unresolved(u.name)
-}
-
-/// Renders `{{vars}}` in every string of a TOML value and converts it to JSON.
-fn render_json(v: &toml::Value, vars: &Vars) -> Result<serde_json::Value, Unresolved> {
-    Ok(match v {
-        toml::Value::String(s) => serde_json::Value::String(vars.render(s)?),
-        toml::Value::Array(a) => {
-            serde_json::Value::Array(a.iter().map(|x| render_json(x, vars)).collect::<Result<_, _>>()?)
-        }
-        toml::Value::Table(t) => serde_json::Value::Object(
-            t.iter().map(|(k, x)| Ok((k.clone(), render_json(x, vars)?))).collect::<Result<_, Unresolved>>()?,
-        ),
-        other => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
-    })
+/// What came back, for the expectations and captures.
+struct Reply {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    text: String,
+    json: Option<serde_json::Value>,
+    ms: u128,
 }
 
 pub async fn run_http(
-    step: &Step,
+    step: &HttpStep,
+    span: &Span,
     client: &reqwest::Client,
     vars: &Vars,
-    log: &Logger,
-    phase: Phase,
-    lang: Lang,
-) -> Result<Captures, StepError> {
-    let line = vars
-        .render(step.http.as_ref().expect("run_http is only called for HTTP steps").get_ref())
-        .map_err(unresolved)?;
-    let (method, url) =
-        line.split_once(char::is_whitespace).map(|(m, u)| (m.trim(), u.trim())).unwrap_or((line.as_str(), ""));
-    let method = reqwest::Method::from_bytes(method.as_bytes())
-        .map_err(|e| StepError::Error(format!("invalid method {method}: {e}")))?;
-    let mut req = client.request(method.clone(), url);
+    out: &StepLog<'_>,
+) -> StepResult {
+    let fail = |kind| StepError::new(span, kind);
+    let url = vars.render(&step.url).map_err(|u| fail(unresolved(u)))?;
+    let mut req = client.request(method(step.method), &url);
     for (name, value) in &step.headers {
-        req = req.header(name.as_str(), vars.render(value.get_ref()).map_err(unresolved)?);
+        req = req.header(name.as_str(), vars.render(value).map_err(|u| fail(unresolved(u)))?);
     }
-    if let Some(json) = &step.json {
-        req = req.json(&render_json(json.get_ref(), vars).map_err(unresolved)?);
-    } else if let Some(body) = &step.body {
-        req = req.body(vars.render(body.get_ref()).map_err(unresolved)?);
+    match &step.body {
+        Body::Json(json) => req = req.json(&vars.render_json(json).map_err(|u| fail(unresolved(u)))?),
+        Body::Text(body) => req = req.body(vars.render(body).map_err(|u| fail(unresolved(u)))?),
+        Body::None => {}
     }
-    let timeout = step.timeout.as_ref().and_then(|t| parse_duration(t.get_ref())).unwrap_or(DEFAULT_TIMEOUT);
-    req = req.timeout(timeout);
-    log.info(Msg::HttpStart { phase, method: method.as_str(), url }.render(lang)).await;
+    req = req.timeout(step.timeout);
+    out.info(Msg::HttpStart { phase: out.phase, method: step.method.as_str(), url: &url }).await;
     let started = Instant::now();
-    let res = req.send().await.map_err(|e| StepError::Error(transport_error(&e, timeout)))?;
+    let res = req.send().await.map_err(|e| fail(transport_error(&e, step.timeout)))?;
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    let text = res.text().await.map_err(|e| StepError::Error(transport_error(&e, timeout)))?;
+    let text = res.text().await.map_err(|e| fail(transport_error(&e, step.timeout)))?;
     let ms = started.elapsed().as_millis();
-    log.debug(Msg::HttpDone { status, ms, bytes: text.len() }.render(lang)).await;
-    let body_json: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+    out.debug(Msg::HttpDone { status, ms, bytes: text.len() }).await;
+    let reply = Reply { status, headers, json: serde_json::from_str(&text).ok(), text, ms };
+    check(&step.expect, &reply, vars, span)?;
+    capture(&step.captures, &reply).map_err(fail)
+}
 
-    let expect = step.expect.clone().unwrap_or_default();
+fn check(expect: &HttpExpect, r: &Reply, vars: &Vars, span: &Span) -> Result<(), StepError> {
+    let failed = |m: String| Err(StepError::new(span, StepErrorKind::Expectation(m)));
     match expect.status {
-        Some(want) if want != status => {
-            return Err(StepError::Failed(format!("expected status {want}, got {status}: {}", snippet(&text))))
+        Some(want) if want != r.status => {
+            return failed(format!("expected status {want}, got {}: {}", r.status, snippet(&r.text)))
         }
-        None if status >= 400 => return Err(StepError::Failed(format!("status {status}: {}", snippet(&text)))),
+        None if r.status >= 400 => return failed(format!("status {}: {}", r.status, snippet(&r.text))),
         _ => {}
     }
     for (name, want) in &expect.headers {
-        let want = vars.render(want).map_err(unresolved)?;
-        match headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
+        let want = vars.render(want).map_err(|u| StepError::new(span, unresolved(u)))?;
+        match r.headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
             Some(got) if got == want => {}
-            Some(got) => return Err(StepError::Failed(format!("header {name}: expected {want:?}, got {got:?}"))),
-            None => return Err(StepError::Failed(format!("header {name}: missing"))),
+            Some(got) => return failed(format!("header {name}: expected {want:?}, got {got:?}")),
+            None => return failed(format!("header {name}: missing")),
         }
     }
     if !expect.json.is_empty() {
-        let Some(body) = &body_json else {
-            return Err(StepError::Failed(format!("expected a JSON body, got: {}", snippet(&text))));
+        let Some(body) = &r.json else {
+            return failed(format!("expected a JSON body, got: {}", snippet(&r.text)));
         };
         for c in &expect.json {
-            if let Err(why) = json_check::check(c.get_ref(), body, vars).map_err(unresolved)? {
-                return Err(StepError::Failed(why));
+            // A JSON check points at itself, not at its step.
+            let at = |kind| StepError::new(&c.span, kind);
+            if let Err(why) = json_check::check(c, body, vars).map_err(|u| at(unresolved(u)))? {
+                return Err(at(StepErrorKind::Expectation(why)));
             }
         }
     }
     if let Some(max) = expect.max_ms {
-        if ms > max as u128 {
-            return Err(StepError::Failed(format!("took {ms} ms, more than max_ms = {max}")));
+        if r.ms > max as u128 {
+            return failed(format!("took {} ms, more than max_ms = {max}", r.ms));
         }
     }
-    let mut out = Vec::new();
-    for (name, spec) in &step.capture {
-        let spec = spec.get_ref();
-        let value = match spec.split_once(':') {
-            Some(("json", path)) => {
-                let body = body_json
-                    .as_ref()
-                    .ok_or_else(|| StepError::Failed(format!("capture `{name}`: the body is not JSON")))?;
-                match json_check::first(path, body).map_err(StepError::Error)? {
-                    Some(serde_json::Value::String(s)) => s.clone(),
-                    Some(v) => v.to_string(),
-                    None => return Err(StepError::Failed(format!("capture `{name}`: {path} matched nothing"))),
-                }
-            }
-            Some(("header", h)) => headers
-                .get(h)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-                .ok_or_else(|| StepError::Failed(format!("capture `{name}`: no header {h}")))?,
-            Some(("regex", pattern)) => {
-                let re = regex::Regex::new(pattern)
-                    .map_err(|e| StepError::Error(format!("capture `{name}`: invalid regex: {e}")))?;
-                let caps = re
-                    .captures(&text)
-                    .ok_or_else(|| StepError::Failed(format!("capture `{name}`: /{pattern}/ matched nothing")))?;
-                caps.get(1).or(caps.get(0)).map(|m| m.as_str().to_string()).unwrap_or_default()
-            }
-            _ if spec == "status" => status.to_string(),
-            _ if spec == "body" => text.clone(),
-            _ => return Err(StepError::Error(format!("capture `{name}`: unknown capture `{spec}`"))),
-        };
-        out.push((name.clone(), value));
-    }
-    Ok(out)
+    Ok(())
 }
 
-fn transport_error(e: &reqwest::Error, timeout: Duration) -> String {
+fn capture(captures: &[(String, HttpCapture)], r: &Reply) -> Result<Captures, StepErrorKind> {
+    take_captures(captures, |_, spec, missing| {
+        Ok(match spec {
+            HttpCapture::Json(path) => {
+                let body = r.json.as_ref().ok_or_else(|| missing("the body is not JSON".into()))?;
+                match path.path.query(body).first() {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                    None => return Err(missing(format!("{} matched nothing", path.text))),
+                }
+            }
+            HttpCapture::Header(h) => r
+                .headers
+                .get(h.as_str())
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+                .ok_or_else(|| missing(format!("no header {h}")))?,
+            HttpCapture::Regex(re) => {
+                let caps = re.captures(&r.text).ok_or_else(|| missing(format!("/{re}/ matched nothing")))?;
+                caps.get(1).or(caps.get(0)).map(|m| m.as_str().to_string()).unwrap_or_default()
+            }
+            HttpCapture::Status => r.status.to_string(),
+            HttpCapture::Body => r.text.clone(),
+        })
+    })
+}
+
+fn method(m: Method) -> reqwest::Method {
+    match m {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+        Method::Head => reqwest::Method::HEAD,
+        Method::Options => reqwest::Method::OPTIONS,
+    }
+}
+
+fn transport_error(e: &reqwest::Error, timeout: Duration) -> StepErrorKind {
     if e.is_timeout() {
-        return format!("timed out after {} ms", timeout.as_millis());
+        return StepErrorKind::Timeout { after: timeout };
     }
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -147,7 +139,7 @@ fn transport_error(e: &reqwest::Error, timeout: Duration) -> String {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    msg
+    StepErrorKind::Http(msg)
 }
 
 fn snippet(text: &str) -> String {

@@ -2,7 +2,25 @@
 //! One enum variant per message key keeps the two languages in step: adding a
 //! message without both texts does not compile.
 
-use crate::model::Phase;
+use crate::logging::Logger;
+use crate::model::{CaseOutcome, Phase};
+
+/// Where one step's lines go: its logger, its phase, the run's language.
+pub struct StepLog<'a> {
+    pub log: &'a Logger,
+    pub phase: Phase,
+    pub lang: Lang,
+}
+
+impl StepLog<'_> {
+    pub async fn info(&self, msg: Msg<'_>) {
+        self.log.info(msg.render(self.lang)).await;
+    }
+
+    pub async fn debug(&self, msg: Msg<'_>) {
+        self.log.debug(msg.render(self.lang)).await;
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -75,7 +93,7 @@ pub enum Msg<'a> {
     },
     CaseEnd {
         case: &'a str,
-        outcome: &'a str,
+        outcome: CaseOutcome,
         ms: u128,
     },
     RunSummary {
@@ -91,32 +109,16 @@ impl Msg<'_> {
     pub fn render(&self, lang: Lang) -> String {
         use Msg::*;
         match (lang, self) {
-            (Lang::Zh, SuiteStart { suite, cases }) => {
-                format!("开始执行套件 `{suite}`，共 {cases} 个用例")
-            }
-            (Lang::En, SuiteStart { suite, cases }) => {
-                format!("suite `{suite}` started: {cases} cases")
-            }
-            (Lang::Zh, Preflight { target, display }) => {
-                format!("连接检查: 目标 `{target}` ({display})")
-            }
-            (Lang::En, Preflight { target, display }) => {
-                format!("preflight: target `{target}` ({display})")
-            }
-            (Lang::Zh, PreflightFailed { target, reason }) => {
-                format!("目标 `{target}` 连接失败: {reason}")
-            }
-            (Lang::En, PreflightFailed { target, reason }) => {
-                format!("target `{target}`: {reason}")
-            }
+            (Lang::Zh, SuiteStart { suite, cases }) => format!("开始执行套件 `{suite}`，共 {cases} 个用例"),
+            (Lang::En, SuiteStart { suite, cases }) => format!("suite `{suite}` started: {cases} cases"),
+            (Lang::Zh, Preflight { target, display }) => format!("连接检查: 目标 `{target}` ({display})"),
+            (Lang::En, Preflight { target, display }) => format!("preflight: target `{target}` ({display})"),
+            (Lang::Zh, PreflightFailed { target, reason }) => format!("目标 `{target}` 连接失败: {reason}"),
+            (Lang::En, PreflightFailed { target, reason }) => format!("target `{target}`: {reason}"),
             (Lang::Zh, CaseStart { case }) => format!("用例开始: {case}"),
             (Lang::En, CaseStart { case }) => format!("case started: {case}"),
-            (Lang::Zh, CaseSkippedPreflight { target }) => {
-                format!("目标 `{target}` 不可用，用例未执行")
-            }
-            (Lang::En, CaseSkippedPreflight { target }) => {
-                format!("target `{target}` is unavailable; case not run")
-            }
+            (Lang::Zh, CaseSkippedPreflight { target }) => format!("目标 `{target}` 不可用，用例未执行"),
+            (Lang::En, CaseSkippedPreflight { target }) => format!("target `{target}` is unavailable; case not run"),
             (Lang::Zh, SqlStart { phase, sql }) => format!("{}: \"{sql}\"", zh_phase(*phase)),
             (Lang::En, SqlStart { phase, sql }) => format!("{}: \"{sql}\"", phase.as_str()),
             (Lang::Zh, HttpStart { phase, method, url }) => format!("{}: {method} {url}", zh_phase(*phase)),
@@ -136,11 +138,9 @@ impl Msg<'_> {
             (Lang::Zh, StepsSkipped { count }) => format!("跳过 {count} 个后续步骤"),
             (Lang::En, StepsSkipped { count }) => format!("{count} remaining steps skipped"),
             (Lang::Zh, CaseEnd { case, outcome, ms }) => {
-                format!("用例结束: {case} — {} ({ms} ms)", zh_outcome(outcome))
+                format!("用例结束: {case} — {} ({ms} ms)", zh_outcome(*outcome))
             }
-            (Lang::En, CaseEnd { case, outcome, ms }) => {
-                format!("case finished: {case} — {outcome} ({ms} ms)")
-            }
+            (Lang::En, CaseEnd { case, outcome, ms }) => format!("case finished: {case} — {outcome} ({ms} ms)"),
             (Lang::Zh, RunSummary { passed, failed, error, skipped, secs }) => {
                 format!("运行结束: {passed} 通过, {failed} 失败, {error} 错误, {skipped} 跳过, 用时 {secs:.2} 秒")
             }
@@ -163,13 +163,12 @@ fn zh_phase(phase: Phase) -> &'static str {
     }
 }
 
-fn zh_outcome(outcome: &str) -> &str {
+fn zh_outcome(outcome: CaseOutcome) -> &'static str {
     match outcome {
-        "passed" => "通过",
-        "failed" => "失败",
-        "error" => "错误",
-        "skipped" => "跳过",
-        other => other,
+        CaseOutcome::Passed => "通过",
+        CaseOutcome::Failed => "失败",
+        CaseOutcome::Error => "错误",
+        CaseOutcome::Skipped => "跳过",
     }
 }
 

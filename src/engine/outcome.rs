@@ -1,48 +1,27 @@
-use crate::model::{CaseCounts, RunStatus};
+//! What a run reports when it ends: each case's outcome, why it did not
+//! pass (typed and positioned, secrets masked) and how long it took.
 
-/// How a case ended. `Failed`: an expectation did not hold. `Error`: setup,
-/// runtime, timeout or preflight trouble. `Skipped`: filtered out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CaseOutcome {
-    Passed,
-    Failed,
-    Error,
-    Skipped,
-}
-
-impl CaseOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseOutcome::Passed => "passed",
-            CaseOutcome::Failed => "failed",
-            CaseOutcome::Error => "error",
-            CaseOutcome::Skipped => "skipped",
-        }
-    }
-
-    /// Keeps the worse of two outcomes (error > failed > passed).
-    pub fn worst(self, other: CaseOutcome) -> CaseOutcome {
-        use CaseOutcome::*;
-        match (self, other) {
-            (Error, _) | (_, Error) => Error,
-            (Failed, _) | (_, Failed) => Failed,
-            (Skipped, x) | (x, Skipped) => x,
-            _ => Passed,
-        }
-    }
-}
+use super::run_error::{CaseReason, StepError};
+use crate::model::{CaseCounts, CaseOutcome, RunStatus};
 
 #[derive(Debug, Clone)]
 pub struct CaseReport {
     pub name: String,
     pub outcome: CaseOutcome,
-    /// The first reason the case did not pass (already masked).
-    pub reason: Option<String>,
+    /// Why the case did not pass (already masked); `None` when it passed.
+    pub reason: Option<CaseReason>,
     /// Whether every undo and teardown step succeeded.
     pub cleanup_ok: bool,
-    pub cleanup_errors: Vec<String>,
+    /// Each undo or teardown step that failed (already masked).
+    pub cleanup_errors: Vec<StepError>,
     pub duration_ms: u128,
+}
+
+impl CaseReport {
+    /// The reason as text (`step #1: …`), without its position.
+    pub fn reason_text(&self) -> Option<String> {
+        self.reason.as_ref().map(|r| r.to_string())
+    }
 }
 
 #[derive(Debug, Clone, Default)]

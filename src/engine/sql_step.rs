@@ -2,88 +2,67 @@
 //! `expect`, and return its captures.
 
 use super::db_pool::{DbConn, SqlParam, SqlResult};
-use super::messages::{Lang, Msg};
-use crate::logging::Logger;
-use crate::model::Phase;
-use crate::suite::model::{one_line, Expect, Step};
-use crate::suite::vars::Vars;
+use super::messages::{Msg, StepLog};
+use super::run_error::{StepError, StepErrorKind};
+use crate::suite::step::{one_line, SqlCapture, SqlExpect, SqlParamTemplate, SqlStep};
+use crate::suite::vars::{Unresolved, Vars};
+use crate::suite::Span;
+use serde_json::Value;
 use std::time::Instant;
-
-/// Why a step did not succeed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StepError {
-    /// An expectation did not hold.
-    Failed(String),
-    /// The step could not run or the database refused it.
-    Error(String),
-    /// A variable it needs was never captured (an earlier step failed).
-    Unresolved(String),
-}
-
-impl StepError {
-    pub fn message(&self) -> &str {
-        match self {
-            StepError::Failed(m) | StepError::Error(m) | StepError::Unresolved(m) => m,
-        }
-    }
-}
 
 /// Variables a step captured, to add for the steps after it.
 pub type Captures = Vec<(String, String)>;
 
-pub async fn run_sql(
-    step: &Step,
-    conn: &mut DbConn,
-    vars: &Vars,
-    log: &Logger,
-    phase: Phase,
-    lang: Lang,
-) -> Result<Captures, StepError> {
-    let sql = step.sql.as_ref().expect("run_sql is only called for SQL steps").get_ref();
-    let params = render_params(step, vars)?;
-    log.info(Msg::SqlStart { phase, sql: &one_line(sql) }.render(lang)).await;
+/// What running one step gives: its captures, or why it did not succeed.
+pub type StepResult = Result<Captures, StepError>;
+
+pub async fn run_sql(step: &SqlStep, span: &Span, conn: &mut DbConn, vars: &Vars, out: &StepLog<'_>) -> StepResult {
+    let fail = |kind| StepError::new(span, kind);
+    let expectation = |m: String| fail(StepErrorKind::Expectation(m));
+    let params = render_params(&step.params, vars).map_err(|u| fail(unresolved(u)))?;
+    out.info(Msg::SqlStart { phase: out.phase, sql: &one_line(&step.sql) }).await;
     if !params.is_empty() {
         let shown: Vec<String> = params.iter().map(|p| p.to_string()).collect();
-        log.debug(Msg::SqlParams { params: &format!("[{}]", shown.join(", ")) }.render(lang)).await;
+        out.debug(Msg::SqlParams { params: &format!("[{}]", shown.join(", ")) }).await;
     }
     let started = Instant::now();
-    let result = conn.execute(sql, &params).await;
+    let result = conn.execute(&step.sql, &params).await;
     let ms = started.elapsed().as_millis();
-    let expect = step.expect.clone().unwrap_or_default();
-    let result = match (result, &expect.error) {
+    let result = match (result, &step.expect.error) {
         (Err(e), Some(wanted)) => {
             let msg = driver_message(&e);
             return if msg.contains(wanted.as_str()) {
-                log.info(format!("expected error: {msg} ({ms} ms)")).await;
+                out.log.info(format!("expected error: {msg} ({ms} ms)")).await;
                 Ok(vec![])
             } else {
-                Err(StepError::Failed(format!("expected an error containing {wanted:?}, got: {msg}")))
+                Err(expectation(format!("expected an error containing {wanted:?}, got: {msg}")))
             };
         }
-        (Err(e), None) => return Err(StepError::Error(driver_message(&e))),
+        (Err(e), None) => return Err(fail(StepErrorKind::Sql(driver_message(&e)))),
         (Ok(_), Some(wanted)) => {
-            return Err(StepError::Failed(format!(
-                "expected an error containing {wanted:?}, but the statement succeeded"
-            )))
+            return Err(expectation(format!("expected an error containing {wanted:?}, but the statement succeeded")))
         }
         (Ok(r), None) => r,
     };
-    log.debug(Msg::SqlOk { affected: result.affected, rows: result.rows.len(), ms }.render(lang)).await;
-    check(&expect, &result, vars)?;
-    capture(step, &result)
+    out.debug(Msg::SqlOk { affected: result.affected, rows: result.rows.len(), ms }).await;
+    check(&step.expect, &result, vars).map_err(fail)?;
+    capture(&step.captures, &result).map_err(fail)
 }
 
-fn render_params(step: &Step, vars: &Vars) -> Result<Vec<SqlParam>, StepError> {
-    step.params
+pub fn unresolved(u: Unresolved) -> StepErrorKind {
+    StepErrorKind::Unresolved { name: u.name }
+}
+
+fn render_params(params: &[SqlParamTemplate], vars: &Vars) -> Result<Vec<SqlParam>, Unresolved> {
+    params
         .iter()
         .map(|p| {
-            Ok(match p.get_ref() {
-                toml::Value::String(s) => typed(s, vars.render(s).map_err(|u| StepError::Unresolved(u.name))?),
-                toml::Value::Integer(i) => SqlParam::Int(*i),
-                toml::Value::Float(f) => SqlParam::Float(*f),
-                toml::Value::Boolean(b) => SqlParam::Bool(*b),
-                toml::Value::Datetime(d) => SqlParam::Text(d.to_string()),
-                toml::Value::Array(_) | toml::Value::Table(_) => SqlParam::Null,
+            Ok(match p {
+                SqlParamTemplate::Text(s) => typed(s, vars.render(s)?),
+                SqlParamTemplate::Int(i) => SqlParam::Int(*i),
+                SqlParamTemplate::Float(f) => SqlParam::Float(*f),
+                SqlParamTemplate::Bool(b) => SqlParam::Bool(*b),
+                SqlParamTemplate::Null => SqlParam::Null,
             })
         })
         .collect()
@@ -112,72 +91,72 @@ pub fn driver_message(e: &sqlx::Error) -> String {
     }
 }
 
-fn check(expect: &Expect, r: &SqlResult, vars: &Vars) -> Result<(), StepError> {
+fn check(expect: &SqlExpect, r: &SqlResult, vars: &Vars) -> Result<(), StepErrorKind> {
+    let failed = |m: String| Err(StepErrorKind::Expectation(m));
     if let Some(n) = expect.affected {
         if r.affected != n {
-            return Err(StepError::Failed(format!("expected {n} rows affected, got {}", r.affected)));
+            return failed(format!("expected {n} rows affected, got {}", r.affected));
         }
     }
     if let Some(n) = expect.rows {
         if r.rows.len() as u64 != n {
-            return Err(StepError::Failed(format!("expected {n} rows, got {}", r.rows.len())));
+            return failed(format!("expected {n} rows, got {}", r.rows.len()));
         }
     }
     if let Some(want) = &expect.row {
-        let first = r.rows.first().ok_or_else(|| StepError::Failed("expected a first row, got none".into()))?;
+        let Some(first) = r.rows.first() else { return failed("expected a first row, got none".into()) };
         for (col, wanted) in want {
-            let got =
-                first.get(col).ok_or_else(|| StepError::Failed(format!("the first row has no column `{col}`")))?;
-            let wanted = &match wanted {
-                toml::Value::String(t) => {
-                    toml::Value::String(vars.render(t).map_err(|u| StepError::Unresolved(u.name))?)
-                }
-                other => other.clone(),
-            };
-            if !same_value(wanted, got) {
-                return Err(StepError::Failed(format!("column `{col}`: expected {}, got {got}", toml_to_json(wanted))));
+            let Some(got) = first.get(col) else { return failed(format!("the first row has no column `{col}`")) };
+            let wanted = vars.render_value(wanted).map_err(unresolved)?;
+            if !same_value(&wanted, got) {
+                return failed(format!("column `{col}`: expected {wanted}, got {got}"));
             }
         }
     }
     Ok(())
 }
 
-/// TOML expectation vs a decoded column: numbers by value, everything else by text.
-pub fn same_value(wanted: &toml::Value, got: &serde_json::Value) -> bool {
-    let want = toml_to_json(wanted);
-    match (&want, got) {
-        (serde_json::Value::Number(a), serde_json::Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (serde_json::Value::Number(a), serde_json::Value::String(b)) => b.parse::<f64>().ok() == a.as_f64(),
-        (serde_json::Value::Bool(a), serde_json::Value::Number(b)) => Some(*a as i64) == b.as_i64(),
+/// An expected value vs a decoded one: numbers by value, everything else by text.
+pub fn same_value(want: &Value, got: &Value) -> bool {
+    match (want, got) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Number(a), Value::String(b)) => b.parse::<f64>().ok() == a.as_f64(),
+        (Value::Bool(a), Value::Number(b)) => Some(*a as i64) == b.as_i64(),
         (a, b) => a == b,
     }
 }
 
-pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
-fn capture(step: &Step, r: &SqlResult) -> Result<Captures, StepError> {
-    let mut out = Vec::new();
-    for (name, spec) in &step.capture {
-        let spec = spec.get_ref().as_str();
-        let value = match spec.split_once(':') {
-            Some(("row", col)) => {
-                let row = r.rows.first().ok_or_else(|| StepError::Failed(format!("capture `{name}`: the statement returned no row")))?;
+fn capture(captures: &[(String, SqlCapture)], r: &SqlResult) -> Result<Captures, StepErrorKind> {
+    take_captures(captures, |name, spec, missing| {
+        Ok(match spec {
+            SqlCapture::Column(col) => {
+                let row = r.rows.first().ok_or_else(|| missing("the statement returned no row".into()))?;
                 match row.get(col) {
-                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(Value::String(s)) => s.clone(),
                     Some(v) => v.to_string(),
-                    None => return Err(StepError::Failed(format!("capture `{name}`: no column `{col}`"))),
+                    None => return Err(missing(format!("no column `{col}`"))),
                 }
             }
-            _ => match spec {
-                "rows" => serde_json::to_string(&r.rows).unwrap_or_default(),
-                "affected" => r.affected.to_string(),
-                "insert_id" => r.insert_id.ok_or_else(|| StepError::Error(format!("capture `{name}`: the driver reported no insert id (on PostgreSQL use RETURNING id and row:id)")))?.to_string(),
-                other => return Err(StepError::Error(format!("capture `{name}`: unknown capture `{other}`"))),
-            },
-        };
-        out.push((name.clone(), value));
-    }
-    Ok(out)
+            SqlCapture::Rows => serde_json::to_string(&r.rows).unwrap_or_default(),
+            SqlCapture::Affected => r.affected.to_string(),
+            SqlCapture::InsertId => {
+                r.insert_id.ok_or_else(|| StepErrorKind::NoInsertId { name: name.to_string() })?.to_string()
+            }
+        })
+    })
+}
+
+/// Takes every capture of a step with `take`, which gets the capture's name,
+/// its spec, and the error to give when the reply has nothing to take.
+pub fn take_captures<C>(
+    captures: &[(String, C)],
+    take: impl Fn(&str, &C, &dyn Fn(String) -> StepErrorKind) -> Result<String, StepErrorKind>,
+) -> Result<Captures, StepErrorKind> {
+    captures
+        .iter()
+        .map(|(name, spec)| {
+            let missing = |why: String| StepErrorKind::Capture { name: name.clone(), why };
+            Ok((name.clone(), take(name, spec, &missing)?))
+        })
+        .collect()
 }

@@ -1,4 +1,4 @@
-use super::{Level, LogOutline};
+use super::{CaseOutcome, Level, LogOutline};
 use chrono::{DateTime, Local, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -54,8 +54,8 @@ pub struct LogLine {
 /// A case's outcome, carried by its last log line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseEnd {
-    /// passed | failed | error | skipped
-    pub outcome: String,
+    /// Serialized as passed | failed | error | skipped.
+    pub outcome: CaseOutcome,
     pub ms: u64,
     /// Whether every undo and teardown step succeeded.
     pub cleanup_ok: bool,

@@ -5,6 +5,8 @@
 
 /// The one error of the HTTP API, and the HTTP status of each kind.
 pub mod api_error;
+/// How a case ended (passed, failed, error, skipped), shared by the engine and the page.
+pub mod case_outcome;
 /// Severity of a log line (the seed's five levels).
 pub mod level;
 /// One numbered log line, and the page of lines a cursor read returns.
@@ -19,6 +21,7 @@ pub mod run_info;
 pub mod suite_info;
 
 pub use api_error::ApiError;
+pub use case_outcome::CaseOutcome;
 pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
 pub use log_outline::{LogOutline, SectionMark};

@@ -83,8 +83,8 @@ async fn in_cases(logger: &Logger, n: u64, cases: u64, prefix: &str) {
             let level = if i % 1_000 == 999 { Level::Error } else { Level::Info };
             case.log(level, format!("{prefix} {i}")).await;
         }
-        let outcome = if k == 1 { "failed" } else { "passed" };
-        let end = CaseEnd { outcome: outcome.into(), ms: 1, cleanup_ok: true };
+        let outcome = if k == 1 { crate::model::CaseOutcome::Failed } else { crate::model::CaseOutcome::Passed };
+        let end = CaseEnd { outcome, ms: 1, cleanup_ok: true };
         case.case_end(Level::Info, format!("{prefix} {last}: {outcome}"), end).await;
     }
 }

@@ -1,5 +1,37 @@
+use super::position::Span;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// How every message that points into a suite file is written, load errors
+/// and run failures alike, the way a compiler writes them:
+/// `file:line:col: message`, then the line itself with a caret under the
+/// column (when given), then the hint.
+///
+/// Load errors give no source line: a target's line may hold the inline
+/// password the error is about, and no redactor exists yet at load time.
+pub struct Pointed<'a> {
+    pub file: &'a Path,
+    pub line: usize,
+    pub col: usize,
+    pub source_line: Option<&'a str>,
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+impl fmt::Display for Pointed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.col, self.message)?;
+        if let Some(src) = self.source_line.filter(|s| !s.trim().is_empty()) {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            write!(f, "\n {gutter} | {src}\n {pad} | {}^", " ".repeat(self.col.saturating_sub(1)))?;
+        }
+        if let Some(hint) = self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
 
 /// One problem in a suite file, rendered like a compiler error:
 /// `suites/orders.toml:12:9: unknown database target `billing``.
@@ -19,6 +51,17 @@ impl SuiteError {
         SuiteError { file: file.to_path_buf(), line, col, message: message.into(), hint: None }
     }
 
+    /// An error at a position of the typed model.
+    pub fn at_span(span: &Span, message: impl Into<String>) -> Self {
+        SuiteError {
+            file: span.file.to_path_buf(),
+            line: span.line,
+            col: span.col,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -27,11 +70,18 @@ impl SuiteError {
 
 impl fmt::Display for SuiteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.col, self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
+        let (file, line, col) = (&self.file, self.line, self.col);
+        Pointed { file, line, col, source_line: None, message: &self.message, hint: self.hint.as_deref() }.fmt(f)
+    }
+}
+
+/// "known environments: a, b" for hints.
+pub fn known<'a>(what: &str, names: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = names.map(|s| s.as_str()).collect();
+    if names.is_empty() {
+        format!("this suite declares no {what}")
+    } else {
+        format!("known {what}: {}", names.join(", "))
     }
 }
 

@@ -1,32 +1,84 @@
-//! The suite file format, one type per TOML table. Fields that a validation
-//! error may point at are `Spanned`, so errors carry file, line and column.
-//! Unknown keys are errors (`deny_unknown_fields`): a typo never runs silently.
+//! A suite as the loader hands it on: checked, typed, every part that a
+//! message may point at carrying its [`Span`]. Nothing here is TOML: the
+//! serde shape stays in `raw.rs`, private to the loader.
 
-use serde::Deserialize;
+use super::position::Span;
+use super::step::{SetupStep, Step};
+use super::vars::SecretSource;
+use super::SuiteError;
 use std::collections::BTreeMap;
-use toml::Spanned;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A loaded suite file: its path, its text (positions point into it) and
+/// the suite it holds.
+#[derive(Debug, Clone)]
+pub struct LoadedSuite {
+    pub file: PathBuf,
+    pub text: Arc<str>,
+    pub suite: Suite,
+}
+
+impl LoadedSuite {
+    /// The suite's display name (`suite = …`, else the file stem).
+    pub fn name(&self) -> String {
+        self.suite.name.clone()
+    }
+
+    /// The folder relative paths in the file (secret files) are taken from.
+    pub fn dir(&self) -> &Path {
+        self.file.parent().unwrap_or(Path::new("."))
+    }
+
+    /// An error at a byte offset of the file (the top of the file is 0).
+    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> SuiteError {
+        SuiteError::at(&self.file, &self.text, offset, message)
+    }
+}
 
 /// One file = one suite.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Suite {
-    /// Display name; the file stem when absent.
-    pub suite: Option<String>,
+    /// `suite = …`, else the file stem.
+    pub name: String,
     pub description: Option<String>,
-    /// The target a step uses when it names none (and the suite has several).
-    pub default_db: Option<Spanned<String>>,
-    #[serde(default)]
-    pub vars: BTreeMap<String, Spanned<toml::Value>>,
-    #[serde(default)]
-    pub db: BTreeMap<String, Spanned<DbTarget>>,
-    #[serde(default)]
-    /// Not `Spanned`: `[env.ci.vars]` creates `env.ci` implicitly, which toml cannot span.
+    pub vars: BTreeMap<String, VarDef>,
+    pub db: BTreeMap<String, DbTarget>,
     pub env: BTreeMap<String, EnvOverride>,
-    #[serde(default, rename = "case")]
     pub cases: Vec<Case>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+impl Suite {
+    /// The names of the environments this suite declares.
+    pub fn env_names(&self) -> Vec<String> {
+        self.env.keys().cloned().collect()
+    }
+}
+
+/// A `[vars]` entry.
+#[derive(Debug, Clone)]
+pub struct VarDef {
+    pub span: Span,
+    pub value: VarValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VarValue {
+    /// A string, number, boolean or date, as text (may use `{{…}}`).
+    Text(String),
+    /// `{ env = … }` / `{ file = … }`, read when a run is prepared.
+    Source { source: SecretSource, secret: bool },
+}
+
+/// `[env.<name>]`: what `--env <name>` replaces.
+#[derive(Debug, Clone, Default)]
+pub struct EnvOverride {
+    pub vars: BTreeMap<String, VarDef>,
+    pub db: BTreeMap<String, DbTarget>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DbKind {
     Sqlite,
@@ -46,145 +98,70 @@ impl DbKind {
     }
 }
 
-/// `[db.<name>]`: a logical database target.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[db.<name>]`: a logical database target, as declared. Its secrets are
+/// read, and its URL built, when a run is prepared (`targets.rs`).
+#[derive(Debug, Clone)]
 pub struct DbTarget {
+    pub span: Span,
     /// Defaults to `sqlite`.
-    pub kind: Option<Spanned<DbKind>>,
-    /// `mysql://user@host:port/db`, or `{ env = "VAR" }` / `{ file = "path" }` when it holds a password.
-    pub url: Option<Spanned<toml::Value>>,
+    pub kind: DbKind,
+    pub url: Option<Written>,
     /// SQLite file, relative to the data directory (`:memory:` for a private one).
     pub path: Option<String>,
     pub host: Option<String>,
     pub port: Option<u16>,
     pub user: Option<String>,
-    /// Never an inline string: `{ env = "VAR" }` or `{ file = "path" }`.
-    pub password: Option<Spanned<toml::Value>>,
+    pub password: Option<Written>,
     pub database: Option<String>,
     /// Pool size (default 4; SQLite always 1).
     pub max_connections: Option<u32>,
 }
 
-/// `[env.<name>]`: what `--env <name>` replaces.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnvOverride {
-    #[serde(default)]
-    pub vars: BTreeMap<String, Spanned<toml::Value>>,
-    #[serde(default)]
-    pub db: BTreeMap<String, Spanned<DbTarget>>,
+/// A value that may come from a secret source (`url`, `password`), as written.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub span: Span,
+    pub value: WrittenValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WrittenValue {
+    /// An inline string.
+    Inline(String),
+    /// Anything inline that is not a string.
+    NotText,
+    /// `{ env = … }` / `{ file = … }`.
+    Source(SecretSource),
+    /// A table that is not a valid source, and why.
+    BadSource(String),
 }
 
 /// `[[case]]`: three ordered phases of steps.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Case {
-    pub name: Spanned<String>,
-    #[serde(default)]
+    pub name: String,
+    /// Where the case's name is written.
+    pub span: Span,
     pub tags: Vec<String>,
-    /// e.g. `"15s"`, `"500ms"`: the whole case (cleanup has its own budget).
-    pub timeout: Option<Spanned<String>>,
-    /// Target for this case's SQL steps that name none.
-    pub db: Option<Spanned<String>>,
-    #[serde(default)]
-    pub setup: Vec<Spanned<Step>>,
-    #[serde(default)]
-    pub step: Vec<Spanned<Step>>,
-    #[serde(default)]
-    pub teardown: Vec<Spanned<Step>>,
+    pub timeout: Option<CaseTimeout>,
+    pub setup: Vec<SetupStep>,
+    pub steps: Vec<Step>,
+    pub teardown: Vec<Step>,
 }
 
-/// What a step does when it fails in the `step` phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OnFail {
-    Stop,
-    Continue,
+/// `timeout = "15s"` of a case: setup and steps together.
+#[derive(Debug, Clone)]
+pub struct CaseTimeout {
+    pub span: Span,
+    pub duration: Duration,
+    /// As written, for messages ("timed out after 15s").
+    pub text: String,
 }
 
-/// One step of any phase: exactly one of `sql` or `http`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    pub name: Option<String>,
-    pub db: Option<Spanned<String>>,
-    pub sql: Option<Spanned<String>>,
-    /// Bound by the driver, never templated into the SQL text.
-    #[serde(default)]
-    pub params: Vec<Spanned<toml::Value>>,
-    /// `"METHOD url"`.
-    pub http: Option<Spanned<String>>,
-    #[serde(default)]
-    pub headers: BTreeMap<String, Spanned<String>>,
-    pub json: Option<Spanned<toml::Value>>,
-    pub body: Option<Spanned<String>>,
-    pub timeout: Option<Spanned<String>>,
-    /// Not `Spanned`: toml cannot span a table written with dotted keys
-    /// (`expect.status = 200`), which is the natural way to write it.
-    pub expect: Option<Expect>,
-    /// `name = "json:$.id"`, `"row:id"`, `"insert_id"`, …
-    #[serde(default)]
-    pub capture: BTreeMap<String, Spanned<String>>,
-    /// Cleanup for this setup step: runs only if the step succeeded.
-    pub undo: Option<Box<Step>>,
-    pub on_fail: Option<OnFail>,
-}
-
-/// `expect`: what must hold after the step.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expect {
-    pub rows: Option<u64>,
-    pub row: Option<BTreeMap<String, toml::Value>>,
-    pub affected: Option<u64>,
-    /// The step must fail with a DB error containing this text.
-    pub error: Option<String>,
-    pub status: Option<u16>,
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    #[serde(default)]
-    pub json: Vec<Spanned<JsonCheck>>,
-    pub max_ms: Option<u64>,
-}
-
-/// `{ path = "$.id", eq = 2 }` and friends.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JsonCheck {
-    pub path: Spanned<String>,
-    pub eq: Option<toml::Value>,
-    pub ne: Option<toml::Value>,
-    pub gt: Option<toml::Value>,
-    pub lt: Option<toml::Value>,
-    pub contains: Option<toml::Value>,
-    pub matches: Option<String>,
-    pub exists: Option<bool>,
-    #[serde(rename = "type")]
-    pub type_: Option<String>,
-}
-
-impl Suite {
-    /// The names of the environments this suite declares.
-    pub fn env_names(&self) -> Vec<String> {
-        self.env.keys().cloned().collect()
+impl Case {
+    /// Every step of the case: setup, steps, teardown, then the undos.
+    pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
+        let main = self.setup.iter().map(|s| &s.step).chain(&self.steps).chain(&self.teardown);
+        main.chain(self.setup.iter().filter_map(|s| s.undo.as_ref()))
     }
-}
-
-impl Step {
-    /// What the step shows in logs when it has no name: its SQL or HTTP line.
-    pub fn label(&self) -> String {
-        if let Some(name) = &self.name {
-            return name.clone();
-        }
-        if let Some(sql) = &self.sql {
-            return one_line(sql.get_ref());
-        }
-        self.http.as_ref().map(|h| h.get_ref().clone()).unwrap_or_default()
-    }
-}
-
-/// SQL on one line, whitespace collapsed, for log messages.
-pub fn one_line(sql: &str) -> String {
-    sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,3 +1,67 @@
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A suite file's name and text: what every position points into. Cheap to
+/// clone (two `Arc`s), so each step of the typed model keeps its own [`Span`].
+#[derive(Clone)]
+pub struct SourceFile {
+    pub file: Arc<Path>,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(file: &Path, text: &str) -> Self {
+        SourceFile { file: Arc::from(file), text: Arc::from(text) }
+    }
+
+    /// The position of a byte offset of the text.
+    pub fn span(&self, offset: usize) -> Span {
+        let (line, col) = line_col(&self.text, offset);
+        Span { file: self.file.clone(), line, col, text: self.text.clone() }
+    }
+}
+
+/// Where something starts in a suite file (1-based line and column, in
+/// characters), with the file's text so a message can show that line. Run
+/// errors carry one, so the CLI points at the step that failed the way the
+/// loader points at a mistake.
+#[derive(Clone)]
+pub struct Span {
+    pub file: Arc<Path>,
+    pub line: usize,
+    pub col: usize,
+    text: Arc<str>,
+}
+
+impl Span {
+    /// The line of the file the span starts on, without its line break.
+    pub fn source_line(&self) -> &str {
+        self.text.lines().nth(self.line.saturating_sub(1)).unwrap_or_default()
+    }
+}
+
+/// `file:line:col`.
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// `file:line:col`, not the file's text.
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Span({self})")
+    }
+}
+
+/// Two spans are equal when they point at the same place of the same file.
+impl PartialEq for Span {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.file, self.line, self.col) == (&other.file, other.line, other.col)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -16,7 +80,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::line_col;
+    use super::*;
 
     #[test]
     fn first_char_is_1_1() {
@@ -27,5 +91,12 @@ mod tests {
     fn counts_lines_and_chars_not_bytes() {
         let t = "a = 1\n名前 = x";
         assert_eq!(line_col(t, t.find('x').unwrap()), (2, 6));
+    }
+
+    #[test]
+    fn a_span_shows_its_line() {
+        let src = SourceFile::new(Path::new("s.toml"), "a = 1\n  b = 2\n");
+        let span = src.span(8);
+        assert_eq!((span.to_string().as_str(), span.source_line()), ("s.toml:2:3", "  b = 2"));
     }
 }

@@ -3,14 +3,12 @@
 //! and a masked form for every message (the password never leaves this type
 //! except to open the connection).
 
-use super::loader::LoadedSuite;
-use super::model::{DbKind, DbTarget};
-use super::vars::SecretSource;
+use super::error::known;
+use super::model::{DbKind, DbTarget, LoadedSuite, Written, WrittenValue};
 use super::{SuiteError, SuiteErrors};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 
 /// How to connect; `Debug` is masked so a stray `{:?}` cannot leak a password.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,19 +67,15 @@ pub fn resolve(
     data_dir: &Path,
 ) -> Result<BTreeMap<String, ResolvedTarget>, SuiteErrors> {
     let mut errors = SuiteErrors::default();
-    let mut chosen: BTreeMap<&str, &Spanned<DbTarget>> = suite.suite.db.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let mut chosen: BTreeMap<&str, &DbTarget> = suite.suite.db.iter().map(|(k, v)| (k.as_str(), v)).collect();
     if let Some(env_name) = env {
         match suite.suite.env.get(env_name) {
             Some(over) => {
                 for (name, target) in &over.db {
                     if !chosen.contains_key(name.as_str()) {
+                        let msg = format!("env `{env_name}` overrides unknown database target `{name}`");
                         errors.push(
-                            suite
-                                .error_at(
-                                    target.span().start,
-                                    format!("env `{env_name}` overrides unknown database target `{name}`"),
-                                )
-                                .with_hint("declare it under [db.<name>] first"),
+                            SuiteError::at_span(&target.span, msg).with_hint("declare it under [db.<name>] first"),
                         );
                     }
                     chosen.insert(name.as_str(), target);
@@ -106,15 +100,9 @@ pub fn resolve(
     errors.into_result(out)
 }
 
-fn resolve_one(
-    suite: &LoadedSuite,
-    name: &str,
-    target: &Spanned<DbTarget>,
-    data_dir: &Path,
-) -> Result<ResolvedTarget, SuiteError> {
-    let t = target.get_ref();
-    let at = |span: std::ops::Range<usize>, msg: String| suite.error_at(span.start, msg);
-    let kind = t.kind.as_ref().map_or(DbKind::Sqlite, |k| *k.get_ref());
+fn resolve_one(suite: &LoadedSuite, name: &str, t: &DbTarget, data_dir: &Path) -> Result<ResolvedTarget, SuiteError> {
+    let at = |span: &super::Span, msg: String| SuiteError::at_span(span, msg);
+    let kind = t.kind;
     let password = match &t.password {
         None => None,
         Some(p) => Some(read_source(suite, p, &format!("password of target `{name}`"))?),
@@ -124,21 +112,21 @@ fn resolve_one(
             Some(":memory:") => Connect::SqliteMemory,
             Some(p) => Connect::SqliteFile(data_dir.join(p)),
             None => {
-                return Err(at(target.span(), format!("sqlite target `{name}` needs `path`"))
+                return Err(at(&t.span, format!("sqlite target `{name}` needs `path`"))
                     .with_hint("path = \"app.db\" (relative to the data directory)"))
             }
         },
         _ => {
             let mut url = match &t.url {
                 Some(u) => {
-                    let text = match u.get_ref() {
-                        toml::Value::String(s) => s.clone(),
+                    let text = match &u.value {
+                        WrittenValue::Inline(s) => s.clone(),
                         _ => read_source(suite, u, &format!("url of target `{name}`"))?,
                     };
                     let parsed = url::Url::parse(&text)
-                        .map_err(|e| at(u.span(), format!("target `{name}`: invalid url: {e}")))?;
-                    if parsed.password().is_some() && matches!(u.get_ref(), toml::Value::String(_)) {
-                        return Err(at(u.span(), format!("target `{name}`: the url holds a password inline"))
+                        .map_err(|e| at(&u.span, format!("target `{name}`: invalid url: {e}")))?;
+                    if parsed.password().is_some() && matches!(u.value, WrittenValue::Inline(_)) {
+                        return Err(at(&u.span, format!("target `{name}`: the url holds a password inline"))
                             .with_hint("remove it from the url and write password = { env = \"VAR\" } (or { file = \"path\" }), or give the whole url as url = { env = \"VAR\" }"));
                     }
                     parsed
@@ -147,11 +135,11 @@ fn resolve_one(
                     let host = t
                         .host
                         .as_deref()
-                        .ok_or_else(|| at(target.span(), format!("target `{name}` needs `url` or `host`")))?;
+                        .ok_or_else(|| at(&t.span, format!("target `{name}` needs `url` or `host`")))?;
                     let scheme = if kind == DbKind::Postgres { "postgres" } else { "mysql" };
                     let port = t.port.unwrap_or(if kind == DbKind::Postgres { 5432 } else { 3306 });
                     let mut u = url::Url::parse(&format!("{scheme}://{host}:{port}/"))
-                        .map_err(|e| at(target.span(), format!("target `{name}`: {e}")))?;
+                        .map_err(|e| at(&t.span, format!("target `{name}`: {e}")))?;
                     let _ = u.set_username(t.user.as_deref().unwrap_or("root"));
                     u.set_path(t.database.as_deref().unwrap_or(""));
                     u
@@ -163,13 +151,14 @@ fn resolve_one(
             };
             if !scheme_ok {
                 return Err(at(
-                    t.url.as_ref().map_or(target.span(), |u| u.span()),
+                    t.url.as_ref().map_or(&t.span, |u| &u.span),
                     format!("target `{name}` is kind `{}` but its url scheme is `{}`", kind.as_str(), url.scheme()),
                 ));
             }
             if url.scheme() == "mariadb" {
+                // A valid url stays valid with its scheme swapped; were it not, the error says which.
                 url = url::Url::parse(&url.as_str().replacen("mariadb://", "mysql://", 1))
-                    .expect("a valid url stays valid");
+                    .map_err(|e| at(&t.span, format!("target `{name}`: {e}")))?;
             }
             if let Some(p) = &password {
                 let _ = url.set_password(Some(p));
@@ -185,28 +174,18 @@ fn resolve_one(
     Ok(ResolvedTarget { name: name.to_string(), kind, connect, max_connections, password: password.or(url_password) })
 }
 
-fn read_source(suite: &LoadedSuite, value: &Spanned<toml::Value>, what: &str) -> Result<String, SuiteError> {
-    let err = |msg: String| suite.error_at(value.span().start, msg);
-    match SecretSource::from_table(value.get_ref()) {
-        None => {
+fn read_source(suite: &LoadedSuite, value: &Written, what: &str) -> Result<String, SuiteError> {
+    let err = |msg: String| SuiteError::at_span(&value.span, msg);
+    match &value.value {
+        WrittenValue::Inline(_) | WrittenValue::NotText => {
             Err(err(format!("{what} must not be written inline"))
                 .with_hint("use { env = \"VAR\" } or { file = \"path\" }"))
         }
-        Some(Err(msg)) => Err(err(format!("{what}: {msg}"))),
-        Some(Ok((source, _))) => source.read(suite.dir()).map_err(|e| err(format!("{what}: {e}"))),
+        WrittenValue::BadSource(msg) => Err(err(format!("{what}: {msg}"))),
+        WrittenValue::Source(source) => source.read(suite.dir()).map_err(|e| err(format!("{what}: {e}"))),
     }
 }
 
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
-/// "known environments: a, b" for hints.
-pub fn known<'a>(what: &str, names: impl Iterator<Item = &'a String>) -> String {
-    let names: Vec<&str> = names.map(|s| s.as_str()).collect();
-    if names.is_empty() {
-        format!("this suite declares no {what}")
-    } else {
-        format!("known {what}: {}", names.join(", "))
-    }
 }

@@ -53,8 +53,9 @@ impl Vars {
         let names: Vec<String> =
             self.map.iter().filter(|(_, v)| v.value.contains("{{")).map(|(k, _)| k.clone()).collect();
         for name in names {
-            if let Ok(value) = self.render(&self.map[&name].value) {
-                self.map.get_mut(&name).expect("listed above").value = value;
+            let rendered = self.map.get(&name).and_then(|var| self.render(&var.value).ok());
+            if let (Some(value), Some(var)) = (rendered, self.map.get_mut(&name)) {
+                var.value = value;
             }
         }
     }
@@ -79,6 +80,27 @@ impl Vars {
         }
         out.push_str(rest);
         Ok(out)
+    }
+
+    /// An expected value: a string is a template, anything else is itself.
+    pub fn render_value(&self, v: &serde_json::Value) -> Result<serde_json::Value, Unresolved> {
+        Ok(match v {
+            serde_json::Value::String(s) => serde_json::Value::String(self.render(s)?),
+            other => other.clone(),
+        })
+    }
+
+    /// A request body: every string inside it is a template.
+    pub fn render_json(&self, v: &serde_json::Value) -> Result<serde_json::Value, Unresolved> {
+        use serde_json::Value;
+        Ok(match v {
+            Value::String(s) => Value::String(self.render(s)?),
+            Value::Array(a) => Value::Array(a.iter().map(|x| self.render_json(x)).collect::<Result<_, _>>()?),
+            Value::Object(o) => Value::Object(
+                o.iter().map(|(k, x)| Ok((k.clone(), self.render_json(x)?))).collect::<Result<_, Unresolved>>()?,
+            ),
+            other => other.clone(),
+        })
     }
 }
 

@@ -1,0 +1,180 @@
+//! One case: setup steps in order (the first failure ends the case as
+//! `error`), then its steps (a failure stops the rest unless the step says
+//! `on_fail = "continue"`), all under the case's timeout; then cleanup, which
+//! always runs: the undo of each setup step that succeeded, newest first,
+//! then every teardown step, each independent of the others.
+
+use super::messages::{Lang, Msg, StepLog};
+use super::outcome::CaseReport;
+use super::plan::Plan;
+use super::run_connections::{RunConnections, TakeError};
+use super::run_error::{CaseReason, StepError, StepErrorKind, TargetTrouble};
+use super::sql_step::{self, StepResult};
+use crate::logging::Logger;
+use crate::model::{CaseEnd, CaseOutcome, Level, Phase};
+use crate::suite::step::{OnFail, Step, StepKind};
+use crate::suite::vars::Vars;
+use crate::suite::Case;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// What one case needs while it runs.
+pub struct CaseRun<'a> {
+    pub plan: &'a Plan,
+    pub conns: &'a RunConnections<'a>,
+    /// Targets that failed preflight, with why.
+    pub down: &'a BTreeMap<String, String>,
+    pub http: &'a Result<reqwest::Client, String>,
+    pub lang: Lang,
+    pub log: Logger,
+}
+
+impl CaseRun<'_> {
+    pub async fn run(&self, case: &Case, run_id: u64) -> CaseReport {
+        let started = Instant::now();
+        let name = case.name.clone();
+        self.log.info(Msg::CaseStart { case: &name }.render(self.lang)).await;
+        let mut vars = self.plan.vars.clone();
+        vars.set("run.id", run_id.to_string(), false);
+        vars.set("case.name", name.clone(), false);
+        vars.set("now", chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(), false);
+        vars.set("uuid", uuid::Uuid::new_v4().to_string(), false);
+        vars.expand();
+
+        let mut undo: Vec<(u32, &Step)> = Vec::new();
+        let reason = if let Some((target, why)) = self.unavailable_target(case) {
+            self.log.error(Msg::CaseSkippedPreflight { target }.render(self.lang)).await;
+            Some(CaseReason::TargetDown { target: target.to_string(), why: why.to_string() })
+        } else {
+            let main = self.run_main(case, &mut vars, &mut undo);
+            let result = match &case.timeout {
+                Some(t) => tokio::time::timeout(t.duration, main)
+                    .await
+                    .unwrap_or_else(|_| Err(CaseReason::TimedOut { span: t.span.clone(), after: t.text.clone() })),
+                None => main.await,
+            };
+            if let Err(why @ CaseReason::TimedOut { .. }) = &result {
+                self.log.error(why.to_string()).await;
+            }
+            result.err()
+        };
+        let outcome = reason.as_ref().map_or(CaseOutcome::Passed, CaseReason::outcome);
+
+        let mut cleanup_errors = Vec::new();
+        let cleanup = undo.iter().rev().map(|(i, s)| (Phase::Undo, *i, *s));
+        let teardown = case.teardown.iter().enumerate().map(|(i, s)| (Phase::Teardown, i as u32 + 1, s));
+        for (phase, n, step) in cleanup.chain(teardown) {
+            let log = self.log.for_step(phase, Some(n));
+            if let Err(e) = self.step(step, &mut vars, &log, phase).await {
+                log.error(format!("cleanup failed: {e}")).await;
+                cleanup_errors.push(e.redacted(&self.plan.redactor));
+            }
+        }
+        let ms = started.elapsed().as_millis();
+        let text = Msg::CaseEnd { case: &name, outcome, ms }.render(self.lang);
+        let level = if outcome.is_quiet() { Level::Info } else { Level::Error };
+        let end = CaseEnd { outcome, ms: ms as u64, cleanup_ok: cleanup_errors.is_empty() };
+        self.log.case_end(level, text, end).await;
+        CaseReport {
+            name,
+            outcome,
+            // Reports leave the run (JUnit, replies): mask secrets here as the logger does for lines.
+            reason: reason.map(|r| r.redacted(&self.plan.redactor)),
+            cleanup_ok: cleanup_errors.is_empty(),
+            cleanup_errors,
+            duration_ms: ms,
+        }
+    }
+
+    /// Setup then steps. The first failed setup step ends the case as `error`.
+    async fn run_main<'s>(
+        &self,
+        case: &'s Case,
+        vars: &mut Vars,
+        undo: &mut Vec<(u32, &'s Step)>,
+    ) -> Result<(), CaseReason> {
+        for (i, setup) in case.setup.iter().enumerate() {
+            let n = i as u32 + 1;
+            let log = self.log.for_step(Phase::Setup, Some(n));
+            if let Err(error) = self.step(&setup.step, vars, &log, Phase::Setup).await {
+                log.error(error.to_string()).await;
+                log.error(Msg::SetupFailed.render(self.lang)).await;
+                self.skipped(&log, case.setup.len() - n as usize + case.steps.len()).await;
+                return Err(CaseReason::Step { phase: Phase::Setup, n, error });
+            }
+            if let Some(u) = &setup.undo {
+                undo.push((n, u));
+            }
+        }
+        let mut result = Ok(());
+        for (i, step) in case.steps.iter().enumerate() {
+            let n = i as u32 + 1;
+            let log = self.log.for_step(Phase::Step, Some(n));
+            if let Err(error) = self.step(step, vars, &log, Phase::Step).await {
+                log.error(error.to_string()).await;
+                let failure = CaseReason::Step { phase: Phase::Step, n, error };
+                result = Err(match result {
+                    Ok(()) => failure,
+                    Err(earlier) => CaseReason::worse(earlier, failure),
+                });
+                if step.on_fail == OnFail::Stop {
+                    self.skipped(&log, case.steps.len() - n as usize).await;
+                    return result;
+                }
+            }
+        }
+        result
+    }
+
+    async fn skipped(&self, log: &Logger, count: usize) {
+        if count > 0 {
+            log.warning(Msg::StepsSkipped { count }.render(self.lang)).await;
+        }
+    }
+
+    /// Runs one step of any kind and adds its captures to `vars`. In cleanup,
+    /// a step whose variable was never captured is skipped with a warning.
+    async fn step(&self, step: &Step, vars: &mut Vars, log: &Logger, phase: Phase) -> Result<(), StepError> {
+        let out = StepLog { log, phase, lang: self.lang };
+        let captures: StepResult = match &step.kind {
+            StepKind::Sql(sql) => match self.conns.take(&sql.target).await {
+                Ok(mut conn) => {
+                    let result = sql_step::run_sql(sql, &step.span, &mut conn, vars, &out).await;
+                    self.conns.put_back(&sql.target, conn);
+                    result
+                }
+                Err(e) => {
+                    let why = match e {
+                        TakeError::Unavailable => TargetTrouble::Unavailable,
+                        TakeError::Acquire(e) => TargetTrouble::NoConnection(sql_step::driver_message(&e)),
+                    };
+                    Err(StepError::new(&step.span, StepErrorKind::Target { target: sql.target.clone(), why }))
+                }
+            },
+            StepKind::Http(http) => match self.http {
+                Ok(client) => super::http_step::run_http(http, &step.span, client, vars, &out).await,
+                Err(why) => Err(StepError::new(&step.span, StepErrorKind::Http(why.clone()))),
+            },
+        };
+        match captures {
+            Ok(caps) => {
+                for (k, v) in caps {
+                    vars.set(k, v, false);
+                }
+                Ok(())
+            }
+            Err(StepError { kind: StepErrorKind::Unresolved { name }, .. })
+                if matches!(phase, Phase::Undo | Phase::Teardown) =>
+            {
+                log.warning(format!("skipped `{}`: variable `{name}` was never captured", step.label())).await;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The first target this case needs that failed preflight.
+    fn unavailable_target<'c>(&'c self, case: &'c Case) -> Option<(&'c str, &'c str)> {
+        case.all_steps().filter_map(|s| s.target()).find_map(|t| self.down.get(t).map(|why| (t, why.as_str())))
+    }
+}
