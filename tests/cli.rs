@@ -78,11 +78,11 @@ fn junit_and_jsonl_reports_describe_every_outcome() {
     assert_eq!(code(&out), 3);
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains(r#"<testsuite name="all" tests="5" skipped="1" errors="1" failures="1""#), "{xml}");
-    // Each message starts where the step is written: the `[[case.step]]` of `fails` is line 11, that of `errs` 17.
-    let at = |line: u32| format!("{}:{line}:3", f.display());
-    let failure = format!(r#"<failure message="{}: step #1: column `one`: expected 2, got 1" type="failed"/>"#, at(11));
+    // Each message starts where what ran is written: the `sql` of `fails` is on line 12, that of `errs` on 18.
+    let at = |line: u32| format!("{}:{line}:9", f.display());
+    let failure = format!(r#"<failure message="{}: step #1: column `one`: expected 2, got 1" type="failed"/>"#, at(12));
     assert!(xml.contains(&failure), "{xml}");
-    let error = format!(r#"<error message="{}: setup #1: (1) no such table: nowhere" type="error"/>"#, at(17));
+    let error = format!(r#"<error message="{}: setup #1: (1) no such table: nowhere" type="error"/>"#, at(18));
     assert!(xml.contains(&error), "{xml}");
     assert!(xml.contains(r#"<skipped message="not selected by --tags"/>"#), "{xml}");
     assert!(xml.contains(r#"<property name="cleanup" value="failed"/>"#), "{xml}");
@@ -276,9 +276,10 @@ name = "rows"
         "{json_at}: case `health` failed: step #1: $.name: expected \"other\", got \"smoke\"\n 9 |     {{ path = \"$.name\", eq = \"other\" }},\n   |     ^\n"
     );
     assert!(stdout.contains(&want), "{stdout}");
-    let step_at = format!("{}:13:3", file.display());
-    let want =
-        format!("{step_at}: case `rows` failed: step #1: expected 2 rows, got 1\n 13 |   [[case.step]]\n    |   ^\n");
+    let step_at = format!("{}:14:9", file.display());
+    let want = format!(
+        "{step_at}: case `rows` failed: step #1: expected 2 rows, got 1\n 14 |   sql = \"SELECT 1 AS one\"\n    |         ^\n"
+    );
     assert!(stdout.contains(&want), "{stdout}");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(

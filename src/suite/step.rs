@@ -14,7 +14,7 @@ pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct Step {
     pub name: Option<String>,
-    /// Where the step's table starts.
+    /// Where its `sql` or `http` value starts: what a run error points at.
     pub span: Span,
     pub on_fail: OnFail,
     pub kind: StepKind,

@@ -159,7 +159,15 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
         }),
         _ => return None,
     };
-    Some(Step { name: st.name.clone(), span: cx.span(at), on_fail: st.on_fail.unwrap_or_default(), kind })
+    // A run error points at what ran (the statement or the request line),
+    // the line a reader fixes, not at the step's table header.
+    let what_ran = st.sql.as_ref().map(|s| s.span().start).or_else(|| st.http.as_ref().map(|h| h.span().start));
+    Some(Step {
+        name: st.name.clone(),
+        span: cx.span(what_ran.unwrap_or(at)),
+        on_fail: st.on_fail.unwrap_or_default(),
+        kind,
+    })
 }
 
 /// The target of a SQL step (its `db`, the case's, `default_db`, the only
