@@ -21,7 +21,6 @@
 //       ours: the data-seq of each new span.line; peer: the number of lines in the <pre> after it.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import { heartbeat, withoutScripts } from "./traced_page.mjs";
 
 const require = createRequire(new URL("../end2end/package.json", import.meta.url));
 const { chromium } = require("playwright-core");
@@ -32,6 +31,21 @@ const launch = () => chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"],
 });
+// the heartbeat of the peer's browser-bench.mjs: the largest gap of a 10 ms timer
+const heartbeat = () => {
+  window.__gap = { max: 0, over50: 0, last: performance.now() };
+  setInterval(() => {
+    const n = performance.now(), g = n - window.__gap.last;
+    window.__gap.last = n;
+    if (g > window.__gap.max) window.__gap.max = g;
+    if (g > 50) window.__gap.over50++;
+  }, 10);
+};
+// A page's HTML with its scripts and preloads taken out: what the browser
+// loads of it when no script of ours runs (the page-load floor).
+const withoutScripts = (html) =>
+  html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<link rel="(modulepreload|preload)"[^>]*>/g, "");
+
 if (mode === "floor") {
   const reps = Number(a1 ?? 3), gaps = [];
   for (let r = 0; r < reps; r++) {

@@ -4,17 +4,17 @@
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        // Fair service under overload. Past 256 runnable tasks a worker moves
-        // half of its queue to the shared one, and by default it looks there
-        // only every ~13 tasks and at the network every 61: a reply ready
-        // later then overtakes those moved earlier. With 500 polling clients
-        // on one core, a quarter of the reads waited 3× as long as the median
-        // (p99 69 ms against p50 10 ms, `wrk -c500`). Looking at the shared
-        // queue every other task, and at the network once per 1,024 tasks (at
-        // most 1,024 events come per look), serves them about in the order
-        // they came: p99 21–29 ms, same throughput (bench/RESULTS.md, (b)).
-        // Idle or lightly loaded, a worker looks at the network whenever its
-        // queue is empty, so this changes nothing there.
+        // Fair service under overload: replies go out about in the order the
+        // requests came. Past 256 runnable tasks a worker moves half of its
+        // queue to the shared one, and by default it looks there only every
+        // ~13 tasks and at the network every 61, so a reply ready later
+        // overtakes those moved earlier: with hundreds of polling clients on
+        // one core, a quarter of them would wait several times the median.
+        // Looking at the shared queue every other task, and at the network
+        // once per 1,024 tasks (at most 1,024 events come per look), keeps
+        // the order and costs no throughput. Idle or lightly loaded, a worker
+        // looks at the network whenever its queue is empty, so the defaults
+        // and these behave alike there.
         .global_queue_interval(2)
         .event_interval(1024)
         .build();

@@ -1,12 +1,12 @@
 //! The threads that read runs' files for the log store, off the async runtime.
 //!
 //! A read of an older part of a log is one `pread` of a few kilobytes, mostly
-//! from the page cache: far cheaper than the hand-off to tokio's blocking
-//! pool it used to take. Under 50 concurrent random-cursor polls, that pool's
-//! thread wake-ups and switches (one thread woken per read, on the core the
-//! server shares) were 40 % of the server's time in `perf`. Here a few
-//! long-lived threads take reads from one queue: an idle one is woken once,
-//! and under load it serves the reads that queued meanwhile without sleeping.
+//! from the page cache: far cheaper than a hand-off to tokio's blocking pool,
+//! which wakes one thread per read on the core the server shares (under many
+//! concurrent polls of old lines those wake-ups and switches would take more
+//! of the server's time than the reads). Here a few long-lived threads take
+//! reads from one queue: an idle one is woken once, and under load it serves
+//! the reads that queued meanwhile without sleeping.
 
 use std::io;
 use std::sync::mpsc::{self, Receiver, Sender};

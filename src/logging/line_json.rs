@@ -1,9 +1,9 @@
 //! One [`LogLine`] as one line of a run's JSONL file, written by hand.
 //!
 //! The log writer encodes every line the producers log, so this is the
-//! hottest code on its thread: serde's generic path escaped every key and
-//! went through a serializer per field (a fifth of the writer's time in
-//! `perf`). The output is byte for byte what `serde_json::to_writer` gives
+//! hottest code on its thread: serde's generic path escapes every key and
+//! goes through a serializer per field, about a fifth of the writer's time.
+//! The output is byte for byte what `serde_json::to_writer` gives
 //! for the same line (a test holds it to that); the rare fields (a case's
 //! end, text that needs escaping) still go through serde_json.
 

@@ -4,8 +4,8 @@
 //! memory stays bounded and no line is dropped. The writer takes everything
 //! queued at once by swapping buffers, so a burst costs one lock and one
 //! wake-up per batch rather than a channel operation per line (a general
-//! channel's per-item semaphore, slot and waker were a fifth of the
-//! producer benchmark's time in `perf`).
+//! channel's per-item semaphore, slot and waker would cost the producer
+//! about a fifth of its time).
 
 use crate::model::{Level, Phase};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -109,9 +109,9 @@ impl LogQueue {
                 // A producer that never finds the queue full would never
                 // yield: spend the task's cooperative budget as a channel
                 // send does, so requests on the same runtime thread still
-                // get their turn during a burst. (One unit per 8 lines was
-                // measured: tokio then polls the sockets so rarely that a read
-                // during a 10^6-line burst waited 7 ms instead of 2.)
+                // get their turn during a burst. Not one unit per several
+                // lines: tokio would then poll the sockets so rarely that a
+                // read during a long burst waits several times longer.
                 tokio::task::consume_budget().await;
                 return Ok(());
             }
@@ -160,9 +160,8 @@ impl LogQueue {
 /// An empty buffer of `capacity` events, allocated once at full size (a burst
 /// never grows and copies it) and written through once, so its pages are in
 /// memory before the first burst: untouched, its 1.4 MB (at
-/// [`QUEUE_CAPACITY`]) were page-faulted in by the producer's first 16,384
-/// lines (page faults were 15 % of a new process's first 10^5-line burst in
-/// `perf`, a fifth of them in this buffer).
+/// [`QUEUE_CAPACITY`]) would be page-faulted in by the producer's first
+/// 16,384 lines, in the middle of a new process's first burst.
 fn event_buffer(capacity: usize) -> Vec<LogEvent> {
     let mut buf = Vec::with_capacity(capacity);
     buf.spare_capacity_mut().fill_with(std::mem::MaybeUninit::zeroed);

@@ -29,11 +29,10 @@ pub const WRITER_NICE: libc::c_int = 5;
 
 /// Lowers this thread's priority. During a burst the producer, the writer and
 /// the request handlers want the same core; at equal priority a read could
-/// wait a scheduler slice behind the writer (7.5 ms median, 14 ms worst, for
-/// a read 100 ms into a 10^6-line burst on a 2-core VM). Behind it, the writer
+/// wait a whole scheduler slice behind the writer. Behind it, the writer
 /// still gets every idle cycle, and when it falls behind the bounded queue
-/// makes the producer wait, not the readers (median 3 ms, worst 4.7 ms; the
-/// producer's own rate did not change).
+/// makes the producer wait, not the readers: a burst takes as long, and the
+/// reads during it are answered first.
 fn yield_to_readers() {
     // On Linux, PRIO_PROCESS with who = 0 is the calling thread alone (elsewhere
     // it would be the whole process, so it is left alone there).
@@ -47,11 +46,11 @@ fn yield_to_readers() {
 /// A batch smaller than this means lines come one by one (a suite waiting on
 /// its database between lines), not in a burst: the writer then pauses
 /// [`TRICKLE_PAUSE`] before it takes the next one. Woken for every line, it
-/// cost the server a context switch, a futex wake and a file write per line:
-/// a fifth of its CPU time in `perf` for the commit-per-statement smoke setup
-/// (bench part e), on the core that also sends the statements. A line reaches
-/// readers at most that much later (the page polls every 500 ms); a burst
-/// fills batches of thousands and never pauses.
+/// would cost the server a context switch, a futex wake and a file write per
+/// line: for a suite that commits one statement per line, about a fifth of
+/// the server's CPU time, on the core that also sends the statements. The
+/// price is that a line reaches readers at most that much later (the page
+/// polls every 500 ms); a burst fills batches of thousands and never pauses.
 const TRICKLE_BATCH: usize = 64;
 const TRICKLE_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
 
@@ -64,9 +63,8 @@ struct OpenRun {
     persisted: u64,
     index: Vec<u64>,
     /// This batch's lines, not yet in the store. Kept from batch to batch: a
-    /// new buffer per batch (2 MB for a full one) was fresh memory from the
-    /// kernel each time in a new process: a quarter of the page faults that
-    /// were 15 % of its first 10^5-line burst in `perf`.
+    /// new buffer per batch (2 MB for a full one) would be fresh memory from
+    /// the kernel, page-faulted in again, each time.
     pending: Vec<LogLine>,
 }
 

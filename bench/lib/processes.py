@@ -1,0 +1,25 @@
+"""Pinning to CPUs and reading a process's memory and CPU time from /proc."""
+import os
+
+
+def pin(cpus):
+    return ["taskset", "-c", cpus] if cpus else []
+
+
+def proc_status(pid):
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                k, v = line.split(":", 1)
+                out[k] = int(v.split()[0]) / 1024  # MiB
+    return out
+
+
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_s(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK  # utime + stime, all threads
