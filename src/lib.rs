@@ -3,7 +3,7 @@
 //!
 //! Follow one log line: `engine::runner` calls `logging::Logger::info` →
 //! `logging::log_queue` → `logging::log_writer` numbers it → `logging::log_store`
-//! keeps it → `app::log_view::read_log` serves it → the `<pre>` in `app::log_view`.
+//! keeps it → `app::log_view::poll::read_log` serves it → the `<pre>` in `app::log_view`.
 #![recursion_limit = "256"]
 
 /// The page and the server functions it calls.
