@@ -1,4 +1,4 @@
-//! The live log of one run, in rooms. A log line from `read_log`'s reply goes
+//! The live log of one run. A log line from `read_log`'s reply goes
 //! `poll.rs` (reads it, a slice per browser task) → `state/append.rs` (into
 //! its case section, within the line budget) → `state/lines.rs` (a chunk) →
 //! `render.rs` (escaped HTML) → `section_view.rs` (the chunk's element) →

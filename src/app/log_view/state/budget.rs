@@ -50,13 +50,14 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
+        let (dom_lines, trimmed, keep_all, loading_older, deferring) = Default::default();
         Budget {
             max_dom_lines: StoredValue::new(DEFAULT_MAX_DOM_LINES),
-            dom_lines: StoredValue::new(0),
-            trimmed: RwSignal::new(0),
-            keep_all: RwSignal::new(false),
-            loading_older: StoredValue::new(false),
-            deferring: StoredValue::new(0),
+            dom_lines,
+            trimmed,
+            keep_all,
+            loading_older,
+            deferring,
         }
     }
 }

@@ -18,12 +18,13 @@ pub struct Follow {
 
 impl Default for Follow {
     fn default() -> Self {
+        let (unseen, last_scroll, pin_pending) = Default::default();
         Follow {
             on: RwSignal::new(true),
-            unseen: RwSignal::new(0),
-            last_scroll: StoredValue::new((0, 0)),
+            unseen,
+            last_scroll,
             intent_at: StoredValue::new(f64::NEG_INFINITY),
-            pin_pending: StoredValue::new(false),
+            pin_pending,
         }
     }
 }

@@ -54,7 +54,7 @@ pub struct Section {
 }
 
 /// The lines of the run in the page, in seq order.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Lines {
     pub sections: RwSignal<Vec<Section>>,
     pub counts: RwSignal<[u64; 5]>,
@@ -62,17 +62,6 @@ pub struct Lines {
     pub problems: RwSignal<Vec<u64>>,
     /// The run's first timestamp (relative times count from it).
     t0: StoredValue<Option<i64>>,
-}
-
-impl Default for Lines {
-    fn default() -> Self {
-        Lines {
-            sections: RwSignal::new(Vec::new()),
-            counts: RwSignal::new([0; 5]),
-            problems: RwSignal::new(Vec::new()),
-            t0: StoredValue::new(None),
-        }
-    }
 }
 
 impl Lines {

@@ -32,7 +32,7 @@ use std::sync::Arc;
 use target::Target;
 
 /// All signals of the view, by concern; `Copy`, so closures take it by value.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct LogState {
     pub run: RwSignal<Option<u64>>,
     /// Bumped to restart the view from line 1.
@@ -44,22 +44,6 @@ pub struct LogState {
     pub search: Search,
     pub budget: Budget,
     pub target: Target,
-}
-
-impl Default for LogState {
-    fn default() -> Self {
-        LogState {
-            run: RwSignal::new(None),
-            reload: RwSignal::new(0),
-            progress: Progress::default(),
-            lines: Lines::default(),
-            display: Display::default(),
-            follow: Follow::default(),
-            search: Search::default(),
-            budget: Budget::default(),
-            target: Target::default(),
-        }
-    }
 }
 
 impl LogState {

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 /// The state of the poller.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Feed {
+    #[default]
     Idle,
     Live,
     Reconnecting,
@@ -24,19 +25,13 @@ impl Feed {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Progress {
     pub feed: RwSignal<Feed>,
     /// The newest seq on the page (or summarized in its outline).
     pub shown: RwSignal<u64>,
     /// The run's line count as the server last told it.
     pub total: RwSignal<u64>,
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Progress { feed: RwSignal::new(Feed::Idle), shown: RwSignal::new(0), total: RwSignal::new(0) }
-    }
 }
 
 impl Progress {

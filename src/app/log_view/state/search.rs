@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Search {
     pub query: RwSignal<String>,
     /// Seqs of the matching lines, in order.
@@ -13,18 +13,6 @@ pub struct Search {
     pub hit: RwSignal<Option<usize>>,
     /// The seq the next search continues after (0: not searched yet).
     pub searched: StoredValue<u64>,
-}
-
-impl Default for Search {
-    fn default() -> Self {
-        Search {
-            query: RwSignal::new(String::new()),
-            hits: RwSignal::new(Vec::new()),
-            hits_more: RwSignal::new(false),
-            hit: RwSignal::new(None),
-            searched: StoredValue::new(0),
-        }
-    }
 }
 
 impl Search {

@@ -3,18 +3,12 @@
 
 use leptos::prelude::*;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Target {
     /// The line picked in the gutter (copy line / copy link).
     pub selected: RwSignal<Option<u64>>,
     /// A `#L<seq>` to show once that line has arrived.
     pub pending: StoredValue<Option<u64>>,
-}
-
-impl Default for Target {
-    fn default() -> Self {
-        Target { selected: RwSignal::new(None), pending: StoredValue::new(None) }
-    }
 }
 
 impl Target {
