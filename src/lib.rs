@@ -1,9 +1,11 @@
 //! livesmoke: smoke suites (seed the database, call the API, check, clean up)
 //! with a live log in the browser, and exit codes plus JUnit in CI.
 //!
-//! Follow one log line: `engine::runner` calls `logging::Logger::info` →
-//! `logging::log_queue` → `logging::log_writer` numbers it → `logging::log_store`
-//! keeps it → `app::log_view::read_log` serves it → the `<pre>` in `app::log_view`.
+//! Follow one log line: the engine (`engine::sql_step`, …) calls
+//! `logging::Logger::info` → `logging::log_queue` → `logging::log_writer`
+//! numbers it → `logging::log_store` keeps it → `server::log_endpoint` serves
+//! it to `app::log_view::poll` → `state::append`, `state::lines`, `render`,
+//! `section_view` → the `<pre>` in `app::log_view` (README's data flow).
 #![recursion_limit = "256"]
 
 /// The page and the server functions it calls.

@@ -1,22 +1,14 @@
 //! The web page: suites, runs, and the live log of the selected run.
 //! Server functions sit next to the component that calls them.
 
-/// Scrolling, permalinks and highlighting in the page (browser only).
-pub mod dom;
-/// A long run's tail first; older lines as the reader scrolls up to them.
-pub mod log_backfill;
-/// Log lines → escaped HTML, one chunk per poll.
-pub mod log_render;
-/// Whole-log search served by the server (`GET /api/search`).
-pub mod log_search;
-/// The log view's state: case sections, counts, follow, search hits.
-pub mod log_state;
-/// Follow, levels, jumps, search, wrap, time, downloads.
-pub mod log_toolbar;
+/// What the page asks of the browser (the address, storage, clipboard,
+/// timers, the log pane's elements). The wasm build's file makes the calls;
+/// the server build gets `browser_ssr.rs`, the same functions doing nothing,
+/// so the rest of the page needs no `#[cfg]`.
+#[cfg_attr(not(feature = "hydrate"), path = "browser_ssr.rs")]
+pub mod browser;
 /// The live log: a 500 ms poller appending to a `<pre>` (`GET /api/log`).
 pub mod log_view;
-/// The selected run's status, progress and case-duration chart.
-pub mod run_summary;
 /// The run history with live status (`GET /api/runs`).
 pub mod runs_panel;
 /// The suite list with Run buttons (`GET /api/suites`, `POST /api/run`).
@@ -71,8 +63,8 @@ fn Home() -> impl IntoView {
     // Effects run only in the browser: this turns true once the wasm is live.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    // The run list: the runs panel keeps it fresh, the log view's summary reads it.
     let runs = RwSignal::new(Vec::new());
-    provide_context(log_state::LogState::new(runs));
     view! {
         <header class="top">
             <a class="brand" href="/">"livesmoke"</a>
@@ -85,7 +77,7 @@ fn Home() -> impl IntoView {
                 <runs_panel::RunsPanel selected runs/>
             </aside>
             <section class="main">
-                <log_view::LogView run=selected/>
+                <log_view::LogView run=selected runs/>
             </section>
         </main>
     }

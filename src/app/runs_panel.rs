@@ -1,6 +1,8 @@
 //! Run history with live status, newest first, refreshed every second.
 
+use super::browser;
 use crate::model::{ApiError, RunInfo, RunStatus};
+use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -15,15 +17,11 @@ pub async fn list_runs() -> Result<Vec<RunInfo>, ApiError> {
 pub fn RunsPanel(selected: Memo<Option<u64>>, runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            super::dom::next_task().await;
+            browser::next_task().await;
             refresh(runs).await;
-            #[cfg(feature = "hydrate")]
-            {
-                use futures::StreamExt;
-                let mut ticks = gloo_timers::future::IntervalStream::new(1000);
-                while ticks.next().await.is_some() {
-                    refresh(runs).await;
-                }
+            let mut ticks = browser::ticks(1000);
+            while ticks.next().await.is_some() {
+                refresh(runs).await;
             }
         });
     });

@@ -1,6 +1,7 @@
 //! The suites of the server's suites directory, each with a Run button.
 //! The browser names a file; it never sends SQL or suite text.
 
+use super::browser;
 use crate::model::{ApiError, RunInfo, SuiteInfo};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -41,8 +42,8 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
     let lang = RwSignal::new("zh".to_string());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            super::dom::next_task().await;
-            if let Some(l) = super::dom::remembered(LANG_KEY).filter(|l| l == "zh" || l == "en") {
+            browser::next_task().await;
+            if let Some(l) = browser::remembered(LANG_KEY).filter(|l| l == "zh" || l == "en") {
                 lang.set(l);
             }
         })
@@ -50,7 +51,7 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            super::dom::next_task().await;
+            browser::next_task().await;
             suites.set(Some(list_suites().await))
         });
     });
@@ -75,7 +76,7 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
                 <label class="lang">"log language "
                     <select id="lang" on:change=move |ev| {
                         let l = event_target_value(&ev);
-                        super::dom::remember(LANG_KEY, &l);
+                        browser::remember(LANG_KEY, &l);
                         lang.set(l);
                     } prop:value=move || lang.get()>
                         <option value="zh">"中文 (zh)"</option>

@@ -2,7 +2,7 @@
 //! [`logger`] (producer API) → [`log_queue`] (bounded async queue) →
 //! [`log_writer`] (one thread that numbers and stores lines) → [`log_store`]
 //! (newest lines in memory, every line in [`log_file`] on disk) → the
-//! `read_log` server function in `app::log_view`.
+//! readers (`server::log_endpoint`, downloads, search, the CLI).
 
 /// The few threads that read runs' files for the store (not tokio's blocking pool).
 pub mod file_readers;

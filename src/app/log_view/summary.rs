@@ -1,16 +1,17 @@
 //! The selected run at a glance: suite, env, status, a progress bar while it
 //! runs, and for a finished run the outcome counts and a chart of case durations.
 
-use super::log_state::LogState;
-use crate::model::RunStatus;
+use super::state::LogState;
+use crate::model::{RunInfo, RunStatus};
 use leptos::prelude::*;
 
+/// `runs` is the run list the runs panel keeps fresh (status, counts).
 #[component]
-pub fn RunSummary() -> impl IntoView {
+pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
     let state = expect_context::<LogState>();
     let info = move || {
         let id = state.run.get()?;
-        state.runs.with(|r| r.iter().find(|r| r.id == id).cloned())
+        runs.with(|r| r.iter().find(|r| r.id == id).cloned())
     };
     view! {
         <div class="run-summary" id="run-summary">
@@ -47,7 +48,7 @@ pub fn RunSummary() -> impl IntoView {
 fn DurationChart() -> impl IntoView {
     let state = expect_context::<LogState>();
     move || {
-        let cases = state.case_durations();
+        let cases = state.lines.case_durations();
         if cases.is_empty() {
             return None;
         }

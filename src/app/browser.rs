@@ -1,0 +1,202 @@
+//! Everything the page asks of the browser itself: the address, storage, the
+//! clipboard, timers, and the log pane's elements by id. This file is the wasm
+//! build's; `browser_ssr.rs` has the same functions for the server build,
+//! doing nothing: their callers are effects and event handlers, which never
+//! run on the server, so no other file of the page needs a `#[cfg]`.
+//!
+//! Nothing here knows the log view's state: a caller hands over what to draw
+//! (or a closure that makes it) and gets plain values back.
+
+use futures::Stream;
+use leptos::ev::MouseEvent;
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+type Pre = NodeRef<leptos::html::Pre>;
+
+/// The address's `#…` part (`#L123` names a line).
+pub fn location_hash() -> Option<String> {
+    window().location().hash().ok()
+}
+
+/// The address's `?…` part.
+pub fn location_search() -> Option<String> {
+    window().location().search().ok()
+}
+
+/// The page's address without its query and hash: what a permalink adds `#L<seq>` to.
+pub fn page_address() -> String {
+    let loc = window().location();
+    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+}
+
+/// A choice the user made that outlives the page (localStorage), if any.
+pub fn remembered(key: &str) -> Option<String> {
+    window().local_storage().ok()??.get_item(key).ok()?
+}
+
+/// Keeps a choice for the next page and the next visit (best effort: a
+/// browser that refuses storage just forgets it).
+pub fn remember(key: &str, value: &str) {
+    if let Ok(Some(store)) = window().local_storage() {
+        let _ = store.set_item(key, value);
+    }
+}
+
+/// Waits for a later browser task. The page's first reads and storage
+/// lookups start this way, not in the task that hydrates the page, which
+/// otherwise also ran everything the page does at start (building each
+/// request, the first use of localStorage) and froze the page that long; and
+/// long work yields this way between slices, so no task grows with it.
+pub async fn next_task() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// A tick every `ms` milliseconds, for as long as the stream is kept.
+pub fn ticks(ms: u32) -> impl Stream<Item = ()> + Unpin {
+    gloo_timers::future::IntervalStream::new(ms)
+}
+
+/// Runs `f` once, `ms` milliseconds from now.
+pub fn after_ms(ms: u32, f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(ms, f).forget();
+}
+
+pub fn tab_hidden() -> bool {
+    document().hidden()
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Notes what is at the top of the log pane; the closure it returns puts it
+/// back there (before the next paint) once lines were drawn above it. The
+/// browser's own scroll anchoring does not hold against a wheel scroll still
+/// under way, which is when a reader scrolling up meets older lines.
+pub fn hold_view(pre: Pre) -> impl FnOnce() {
+    let held = pre.get_untracked().and_then(|p| {
+        let r = p.get_bounding_client_rect();
+        let el = document().element_from_point((r.left() + r.width() / 2.0) as f32, (r.top() + 2.0) as f32)?;
+        p.contains(Some(&el)).then(|| {
+            let top = el.get_bounding_client_rect().top();
+            (el, top)
+        })
+    });
+    move || {
+        let Some((el, was)) = held else { return };
+        request_animation_frame(move || {
+            if let Some(p) = pre.get_untracked() {
+                let moved = el.get_bounding_client_rect().top() - was;
+                if moved.abs() >= 1.0 {
+                    p.set_scroll_top(p.scroll_top() + moved.round() as i32);
+                }
+            }
+        });
+    }
+}
+
+/// Fills placeholder chunk `#C<id>` with the HTML `html` makes (`None`: it
+/// is no placeholder any more), if the element is in the page; `html` is not
+/// called when it is not.
+pub fn fill_placeholder(id: u64, html: impl FnOnce() -> Option<Arc<str>>) {
+    let Some(el) = document().get_element_by_id(&format!("C{id}")) else { return };
+    if let Some(html) = html() {
+        el.set_inner_html(&html);
+        let _ = el.class_list().remove_1("deferred");
+        let _ = el.remove_attribute("style");
+    }
+}
+
+/// The first seqs of the placeholder chunks in the page, in page order.
+fn placeholders() -> Vec<(u64, web_sys::Element)> {
+    let Ok(list) = document().query_selector_all("#log .chunk.deferred") else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|el| Some((el.id().strip_prefix('C')?.parse().ok()?, el)))
+        .collect()
+}
+
+/// The placeholder chunks within a screen of the log pane's view (`None`
+/// while the pane is not in the page).
+pub fn placeholders_near(pre: Pre) -> Option<Vec<u64>> {
+    let p = pre.get_untracked()?;
+    let list = placeholders();
+    let view = p.get_bounding_client_rect();
+    let margin = view.height();
+    let near = list
+        .iter()
+        .filter(|(_, el)| {
+            let b = el.get_bounding_client_rect();
+            b.height() > 0.0 && b.bottom() > view.top() - margin && b.top() < view.bottom() + margin
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    Some(near)
+}
+
+/// The last placeholder chunk in page order (the newest lines).
+pub fn newest_placeholder() -> Option<u64> {
+    placeholders().pop().map(|(id, _)| id)
+}
+
+/// Marks line `#L<seq>` with `class`, taking it off any other line of the
+/// log; `None` if the line is not in the page. The closure it returns scrolls
+/// the line into the upper third of the pane.
+pub fn mark_line(pre: Pre, seq: u64, class: &'static str) -> Option<impl Fn() + 'static> {
+    let el = document().get_element_by_id(&format!("L{seq}"))?;
+    if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
+        for i in 0..old.length() {
+            if let Some(e) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let _ = e.class_list().remove_1(class);
+            }
+        }
+    }
+    let _ = el.class_list().add_1(class);
+    Some(move || {
+        if let Some(p) = pre.get_untracked() {
+            // From the boxes, not `offsetTop`: each chunk is a containment
+            // box, so a line's offset parent is its chunk, not the log.
+            let below = el.get_bounding_client_rect().top() - p.get_bounding_client_rect().top();
+            p.set_scroll_top(p.scroll_top() + below as i32 - p.client_height() / 3);
+        }
+    })
+}
+
+/// A click in a line's number gutter: that line becomes the address's
+/// `#L<seq>` and the marked `target`; its `data-seq` is returned. `None` for
+/// a click anywhere else.
+pub fn pick_gutter_line(ev: &MouseEvent) -> Option<String> {
+    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())?;
+    let line = target.closest(".line").ok()??;
+    if ev.offset_x() > 56 || !target.class_list().contains("line") {
+        return None;
+    }
+    let seq = line.get_attribute("data-seq")?;
+    let _ = window()
+        .history()
+        .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#L{seq}"))));
+    if let Ok(Some(old)) = document().query_selector("#log .target") {
+        let _ = old.class_list().remove_1("target");
+    }
+    let _ = line.class_list().add_1("target");
+    Some(seq)
+}
+
+/// The text of a rendered line (what "copy line" copies).
+pub fn line_text(seq: u64) -> Option<String> {
+    document().get_element_by_id(&format!("L{seq}"))?.text_content().map(|t| t.trim_end().to_string())
+}
+
+/// Replaces the inside of rendered line `#L<seq>`, if it is in the page.
+pub fn set_line_html(seq: u64, html: &str) {
+    if let Some(el) = document().get_element_by_id(&format!("L{seq}")) {
+        el.set_inner_html(html);
+    }
+}
+
+pub fn copy_to_clipboard(text: String) {
+    let _ = window().navigator().clipboard().write_text(&text);
+}

@@ -1,0 +1,43 @@
+//! Where the poller stands, as the header shows it.
+
+use leptos::prelude::*;
+
+/// The state of the poller.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Feed {
+    #[default]
+    Idle,
+    Live,
+    Reconnecting,
+    Hidden,
+    Done,
+}
+
+impl Feed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feed::Idle => "idle",
+            Feed::Live => "live",
+            Feed::Reconnecting => "reconnecting",
+            Feed::Hidden => "paused (tab hidden)",
+            Feed::Done => "done",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+pub struct Progress {
+    pub feed: RwSignal<Feed>,
+    /// The newest seq on the page (or summarized in its outline).
+    pub shown: RwSignal<u64>,
+    /// The run's line count as the server last told it.
+    pub total: RwSignal<u64>,
+}
+
+impl Progress {
+    pub fn reset(&self) {
+        self.feed.set(Feed::Idle);
+        self.shown.set(0);
+        self.total.set(0);
+    }
+}
