@@ -34,8 +34,9 @@ pub mod suite;
 
 /// The wasm entry point: hydrates the server-rendered page, in a task of its
 /// own. Leptos's loader calls this in the task that instantiates the module,
-/// which also finishes compiling it (12-31 ms on one slow core): in one task
-/// the two froze the page for up to 120 ms.
+/// which also finishes compiling it; hydrating in that same task would make
+/// one long freeze of the two on a slow core, where two shorter tasks let the
+/// browser paint and take input between them.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
