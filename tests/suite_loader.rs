@@ -151,12 +151,14 @@ timeout = "2s"
     let case = &s.suite.cases[0];
     assert_eq!(case.timeout.as_ref().map(|t| t.duration), Some(std::time::Duration::from_secs(2)));
     let setup = &case.setup[0];
-    assert_eq!((setup.step.span.line, setup.step.span.col), (12, 3));
+    // a step points at what runs: its `sql` value
+    assert_eq!((setup.step.span.line, setup.step.span.col), (13, 9));
     let StepKind::Sql(sql) = &setup.step.kind else { panic!("a SQL step: {:?}", setup.step.kind) };
     assert_eq!((sql.target.as_str(), sql.params.len()), ("other", 2), "the case's db wins over default_db");
     let StepKind::Sql(undo) = &setup.undo.as_ref().unwrap().kind else { panic!("a SQL undo") };
     assert_eq!(undo.target, "other");
     let step = &case.steps[0];
+    assert_eq!(step.span.to_string(), "x.toml:17:10");
     let StepKind::Http(http) = &step.kind else { panic!("an HTTP step: {:?}", step.kind) };
     assert_eq!((http.method, http.url.as_str()), (Method::Post, "http://x/{{run.id}}"));
     assert_eq!(http.timeout, std::time::Duration::from_millis(500));
