@@ -147,13 +147,7 @@ pub fn newest_placeholder() -> Option<u64> {
 /// the line into the upper third of the pane.
 pub fn mark_line(pre: Pre, seq: u64, class: &'static str) -> Option<impl Fn() + 'static> {
     let el = document().get_element_by_id(&format!("L{seq}"))?;
-    if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
-        for i in 0..old.length() {
-            if let Some(e) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                let _ = e.class_list().remove_1(class);
-            }
-        }
-    }
+    unmark_lines(class);
     let _ = el.class_list().add_1(class);
     Some(move || {
         if let Some(p) = pre.get_untracked() {
@@ -163,6 +157,17 @@ pub fn mark_line(pre: Pre, seq: u64, class: &'static str) -> Option<impl Fn() + 
             p.set_scroll_top(p.scroll_top() + below as i32 - p.client_height() / 3);
         }
     })
+}
+
+/// Takes `class` off every line of the log that has it.
+pub fn unmark_lines(class: &str) {
+    if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
+        for i in 0..old.length() {
+            if let Some(e) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let _ = e.class_list().remove_1(class);
+            }
+        }
+    }
 }
 
 /// A click in a line's number gutter: that line becomes the address's

@@ -85,6 +85,9 @@ pub async fn poll(
                     return;
                 }
                 backoff = 1;
+                if opening {
+                    progress.at_open.set_value(page.total);
+                }
                 // "done" is set below, once the last lines are on the page.
                 if !page.done {
                     progress.feed.set(Feed::Live);
@@ -114,7 +117,7 @@ pub async fn poll(
                 }
                 if page.outline.is_some() || !page.lines.is_empty() {
                     cursor = page.next;
-                    refresh_search(state).await;
+                    refresh_search(state, pre).await;
                 }
                 // A quiet stream (or its end): what was left undrawn is drawn now.
                 if page.done {

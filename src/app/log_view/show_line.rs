@@ -9,10 +9,16 @@ use leptos::prelude::*;
 type Pre = NodeRef<leptos::html::Pre>;
 
 /// Opens the line's case, scrolls it into the upper third, marks it with `class`.
-/// A line that left the page brings the whole log back first.
+/// A line that left the page brings the whole log back first; one the page
+/// has not read yet is shown (as `target`) once it arrives.
 pub fn show_line(state: LogState, pre: Pre, seq: u64, class: &'static str) {
     if seq <= state.budget.trimmed.get_untracked() {
         state.show_everything(Some(seq));
+        return;
+    }
+    if seq > state.progress.shown.get_untracked() {
+        // Not on the page yet (a long run still loading): shown as it comes.
+        state.target.pending.set_value(Some(seq));
         return;
     }
     state.follow.on.set(false);

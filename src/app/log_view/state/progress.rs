@@ -32,6 +32,10 @@ pub struct Progress {
     pub shown: RwSignal<u64>,
     /// The run's line count as the server last told it.
     pub total: RwSignal<u64>,
+    /// The run's line count when the page opened it: lines up to it were
+    /// there already (loading them is no news); only later ones are "new
+    /// lines" to a reader who paused.
+    pub at_open: StoredValue<u64>,
 }
 
 impl Progress {
@@ -39,5 +43,6 @@ impl Progress {
         self.feed.set(Feed::Idle);
         self.shown.set(0);
         self.total.set(0);
+        self.at_open.set_value(0);
     }
 }
