@@ -104,3 +104,27 @@ test("a query with more than 5,000 hits: the count is exact once counted and eve
   await expect(count).toHaveText("11110/11111");
   await expect(page.locator("pre#log .line.hit-current")).toHaveAttribute("data-seq", "19999");
 });
+
+test("[ERROR] finds the ERROR lines: the query is matched against `[LEVEL]: message`, and the match is marked there", async ({ page, request }) => {
+  const id = await demoRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  const lines = await apiLines(request, id);
+  const errors = lines.filter((l) => `[${l.level}]: ${l.msg}`.toLowerCase().includes("[error]")).map((l) => l.seq);
+  expect(errors.length).toBeGreaterThan(0);
+  const search = page.locator("#search"), count = page.locator("#search-count");
+  await search.fill("[ERROR]");
+  await search.press("Enter");
+  await expect(count).toHaveText(`1/${errors.length}`);
+  const current = page.locator("pre#log .line.hit-current");
+  await expect(current).toHaveAttribute("data-seq", String(errors[0]));
+  await expect(current.locator("mark").first()).toHaveText("[ERROR]");
+  expect(await lineInView(page, errors[0])).toBe(true);
+  // across the level and the message
+  const first = lines.find((l) => l.seq === errors[0])!;
+  const across = `]: ${first.msg.slice(0, 6)}`;
+  await search.fill(across);
+  await search.press("Enter");
+  await expect(count).toHaveText(/^1\/\d+$/);
+  await expect(page.locator("pre#log .line.hit-current mark").first()).toHaveText(across);
+});
