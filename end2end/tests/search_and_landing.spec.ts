@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { apiLines, lineInView, waitDone } from "./helpers";
 
 /** Starts a run of the demo suite in English (the words the issue searched for) and returns its id. */
@@ -13,6 +13,31 @@ async function benchRun(request: import("@playwright/test").APIRequestContext, n
   const res = await request.post(`/api/bench/produce?n=${n}`);
   expect(res.status()).toBe(200);
   return (await res.json()).run;
+}
+
+/** Records, on every frame from the page's start, the feed's texts, whether a new-lines badge
+ *  was ever shown, and (once line `seq` is marked `cls`) the frames it was out of the pane's view. */
+async function watchLanding(page: Page, seq: number, cls: string) {
+  await page.addInitScript(([seq, cls]) => {
+    const w = window as unknown as { landing: { feeds: string[]; badge: string[]; marked: number; away: number[] } };
+    w.landing = { feeds: [], badge: [], marked: 0, away: [] };
+    const look = () => {
+      const feed = document.getElementById("feed")?.textContent ?? "";
+      if (feed && w.landing.feeds.at(-1) !== feed) w.landing.feeds.push(feed);
+      const badge = document.getElementById("new-lines")?.textContent;
+      if (badge) w.landing.badge.push(badge);
+      const el = document.getElementById(`L${seq}`);
+      const pre = document.getElementById("log");
+      if (el && pre && el.classList.contains(cls as string)) {
+        w.landing.marked++;
+        const p = pre.getBoundingClientRect(), r = el.getBoundingClientRect();
+        if (!(r.height > 0 && r.top >= p.top && r.bottom <= p.bottom)) w.landing.away.push(Math.round(r.top - p.top));
+      }
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  }, [seq, cls] as const);
+  return () => page.evaluate(() => (window as unknown as { landing: { feeds: string[]; badge: string[]; marked: number; away: number[] } }).landing);
 }
 
 test("a second query searches anew: its own count and hits, the old marks gone; typing not yet searched says so", async ({ page, request }) => {
@@ -127,4 +152,24 @@ test("[ERROR] finds the ERROR lines: the query is matched against `[LEVEL]: mess
   await search.press("Enter");
   await expect(count).toHaveText(/^1\/\d+$/);
   await expect(page.locator("pre#log .line.hit-current mark").first()).toHaveText(across);
+});
+
+test("#L50000 of a 100,000-line run lands and stays in view while lines load around it, also after a reload; a finished run never says live nor shows new lines", async ({ page, request }) => {
+  test.setTimeout(150_000);
+  const id = await benchRun(request, 100_000);
+  const landing = await watchLanding(page, 50_000, "target");
+  for (const open of [() => page.goto(`/runs/${id}#L50000`), () => page.reload()]) {
+    await open();
+    await expect(page.locator("#L50000")).toHaveClass(/target/, { timeout: 30_000 });
+    await waitDone(page);
+    await page.waitForTimeout(1_000);
+    expect(await lineInView(page, 50_000)).toBe(true);
+    const seen = await landing();
+    expect(seen.marked).toBeGreaterThan(0);
+    // a frame or two while the line is first placed may miss; never a stretch of them
+    expect(seen.away.length, `frames out of view, at ${seen.away.slice(0, 10).join(", ")} px`).toBeLessThan(3);
+    expect(seen.feeds).not.toContain("live");
+    expect(seen.badge).toEqual([]);
+    await expect(page.locator("#new-lines")).toHaveCount(0);
+  }
 });

@@ -88,12 +88,14 @@ pub async fn poll(
                 if opening {
                     progress.at_open.set_value(page.total);
                 }
-                // "done" is set below, once the last lines are on the page.
-                if !page.done {
-                    progress.feed.set(Feed::Live);
-                }
                 progress.total.set(page.total);
                 let full = page.lines.len() as u32 >= limit;
+                // "done" is set below, once the last lines are on the page. A
+                // full reply brings lines the run had already written: the
+                // page is loading, it is not live (a finished run never is).
+                if !page.done {
+                    progress.feed.set(if full { Feed::Loading } else { Feed::Live });
+                }
                 if let Some(outline) = &page.outline {
                     // Lines older than the budget: summarized, not sent.
                     state.apply_outline(outline);

@@ -7,6 +7,10 @@ use leptos::prelude::*;
 pub enum Feed {
     #[default]
     Idle,
+    /// Reading lines the run had already written (a full reply: the page is
+    /// behind). A finished run is loading until it is done, never live.
+    Loading,
+    /// Caught up with a run that is still writing.
     Live,
     Reconnecting,
     Hidden,
@@ -17,6 +21,7 @@ impl Feed {
     pub fn as_str(self) -> &'static str {
         match self {
             Feed::Idle => "idle",
+            Feed::Loading => "loading",
             Feed::Live => "live",
             Feed::Reconnecting => "reconnecting",
             Feed::Hidden => "paused (tab hidden)",
