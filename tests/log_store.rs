@@ -324,3 +324,33 @@ async fn the_log_writer_runs_below_the_threads_that_answer_readers() {
     let mine: i32 = me[me.rfind(')').unwrap() + 2..].split(' ').nth(16).unwrap().parse().unwrap();
     assert!(mine < livesmoke::logging::log_writer::WRITER_NICE, "the test's own thread runs at {mine}");
 }
+
+#[tokio::test]
+async fn search_matches_the_level_and_message_as_the_page_shows_them_and_pages_on() {
+    let p = pipe(1_000);
+    let log = p.logger(5);
+    log.info("select 1").await; // 1
+    log.error("select failed").await; // 2
+    log.info("an [Error] in the message").await; // 3
+    log.warning("errors: none").await; // 4
+    log.error("其他 错误").await; // 5
+    p.queue.flush().await.unwrap();
+    let seqs = |q: &'static str| {
+        let store = p.store.clone();
+        async move { store.search(5, q, 0, 100).await.unwrap().seqs }
+    };
+    assert_eq!(seqs("[ERROR]").await, vec![2, 3, 5]);
+    assert_eq!(seqs("error").await, vec![2, 3, 4, 5]);
+    assert_eq!(seqs("]: select").await, vec![1, 2]);
+    assert_eq!(seqs("error]: SELECT").await, vec![2]);
+    assert_eq!(seqs("[warning]: errors").await, vec![4]);
+    assert_eq!(seqs("[ERROR]: 其他").await, vec![5]);
+    assert_eq!(seqs("2026-").await, Vec::<u64>::new(), "the time is not part of the searched text");
+    // more hits than one page: `next` and `more` lead through the rest
+    let first = p.store.search(5, "error", 0, 2).await.unwrap();
+    assert_eq!((first.seqs.clone(), first.more), (vec![2, 3], true));
+    let rest = p.store.search(5, "error", first.next, 2).await.unwrap();
+    assert_eq!(rest.seqs, vec![4, 5]);
+    let end = p.store.search(5, "error", rest.next, 2).await.unwrap();
+    assert_eq!((end.seqs, end.more), (Vec::<u64>::new(), false));
+}

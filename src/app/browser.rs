@@ -72,29 +72,56 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// The place `hold_view` noted: an element of the log pane and its top.
+struct Held {
+    el: web_sys::Element,
+    was: f64,
+    /// A holder asked for it to be put back (a following view is pinned to
+    /// the bottom instead).
+    put_back: bool,
+}
+
+thread_local! {
+    /// What `hold_view` holds, from the first hold after a frame until that frame.
+    static HELD: std::cell::RefCell<Option<Held>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Notes what is at the top of the log pane; the closure it returns puts it
 /// back there (before the next paint) once lines were drawn above it. The
 /// browser's own scroll anchoring does not hold against a wheel scroll still
 /// under way, which is when a reader scrolling up meets older lines.
+/// Several holds before one frame (a chunk drawn per task) keep the place
+/// noted by the first: each later one would note a place the lines drawn
+/// before it had already moved, and putting that back would undo them.
 pub fn hold_view(pre: Pre) -> impl FnOnce() {
-    let held = pre.get_untracked().and_then(|p| {
-        let r = p.get_bounding_client_rect();
-        let el = document().element_from_point((r.left() + r.width() / 2.0) as f32, (r.top() + 2.0) as f32)?;
-        p.contains(Some(&el)).then(|| {
-            let top = el.get_bounding_client_rect().top();
-            (el, top)
-        })
-    });
-    move || {
-        let Some((el, was)) = held else { return };
-        request_animation_frame(move || {
-            if let Some(p) = pre.get_untracked() {
-                let moved = el.get_bounding_client_rect().top() - was;
-                if moved.abs() >= 1.0 {
-                    p.set_scroll_top(p.scroll_top() + moved.round() as i32);
-                }
-            }
+    if HELD.with_borrow(Option::is_none) {
+        let held = pre.get_untracked().and_then(|p| {
+            let r = p.get_bounding_client_rect();
+            let el = document().element_from_point((r.left() + r.width() / 2.0) as f32, (r.top() + 2.0) as f32)?;
+            p.contains(Some(&el)).then(|| {
+                let was = el.get_bounding_client_rect().top();
+                Held { el, was, put_back: false }
+            })
         });
+        if held.is_some() {
+            HELD.set(held);
+            request_animation_frame(move || {
+                let Some(Held { el, was, put_back: true }) = HELD.take() else { return };
+                if let Some(p) = pre.get_untracked() {
+                    let moved = el.get_bounding_client_rect().top() - was;
+                    if moved.abs() >= 1.0 {
+                        p.set_scroll_top(p.scroll_top() + moved.round() as i32);
+                    }
+                }
+            });
+        }
+    }
+    || {
+        HELD.with_borrow_mut(|h| {
+            if let Some(h) = h {
+                h.put_back = true;
+            }
+        })
     }
 }
 
@@ -147,13 +174,7 @@ pub fn newest_placeholder() -> Option<u64> {
 /// the line into the upper third of the pane.
 pub fn mark_line(pre: Pre, seq: u64, class: &'static str) -> Option<impl Fn() + 'static> {
     let el = document().get_element_by_id(&format!("L{seq}"))?;
-    if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
-        for i in 0..old.length() {
-            if let Some(e) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                let _ = e.class_list().remove_1(class);
-            }
-        }
-    }
+    unmark_lines(class);
     let _ = el.class_list().add_1(class);
     Some(move || {
         if let Some(p) = pre.get_untracked() {
@@ -163,6 +184,31 @@ pub fn mark_line(pre: Pre, seq: u64, class: &'static str) -> Option<impl Fn() + 
             p.set_scroll_top(p.scroll_top() + below as i32 - p.client_height() / 3);
         }
     })
+}
+
+/// Takes `class` off every line of the log that has it.
+pub fn unmark_lines(class: &str) {
+    if let Ok(old) = document().query_selector_all(&format!("#log .{class}")) {
+        for i in 0..old.length() {
+            if let Some(e) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let _ = e.class_list().remove_1(class);
+            }
+        }
+    }
+}
+
+/// How far below the log pane's top line `#L<seq>` is, in pixels (`None`:
+/// not in the page).
+pub fn line_offset(pre: Pre, seq: u64) -> Option<f64> {
+    let el = document().get_element_by_id(&format!("L{seq}"))?;
+    Some(el.get_bounding_client_rect().top() - pre.get_untracked()?.get_bounding_client_rect().top())
+}
+
+/// Scrolls the log pane by `dy` pixels (down when positive).
+pub fn scroll_pane_by(pre: Pre, dy: f64) {
+    if let Some(p) = pre.get_untracked() {
+        p.set_scroll_top(p.scroll_top() + dy.round() as i32);
+    }
 }
 
 /// A click in a line's number gutter: that line becomes the address's

@@ -62,6 +62,14 @@ pub fn mark_line(_pre: Pre, _seq: u64, _class: &'static str) -> Option<impl Fn()
     None::<fn()>
 }
 
+pub fn unmark_lines(_class: &str) {}
+
+pub fn line_offset(_pre: Pre, _seq: u64) -> Option<f64> {
+    None
+}
+
+pub fn scroll_pane_by(_pre: Pre, _dy: f64) {}
+
 pub fn pick_gutter_line(_ev: &MouseEvent) -> Option<String> {
     None
 }

@@ -294,12 +294,10 @@ impl LogStore {
         let needle = query.to_lowercase();
         let mut seqs = Vec::new();
         let mut more = false;
+        let mut text = String::new();
         let next = self
             .each_line(run, after, |line| {
-                if !line.is_gap()
-                    && (line.msg.to_lowercase().contains(&needle)
-                        || line.level.as_str().to_lowercase().contains(&needle))
-                {
+                if !line.is_gap() && shown_text_contains(line, &needle, &mut text) {
                     seqs.push(line.seq);
                     more = seqs.len() >= max;
                 }
@@ -396,6 +394,25 @@ impl LogStore {
 
     pub(crate) fn open_file(&self, run: u64) -> std::io::Result<LogFileWriter> {
         LogFileWriter::open(&self.path_of(run))
+    }
+}
+
+/// Whether the line's `[LEVEL]: message` (what the page shows after the
+/// time, so a query may span the level and the message: `[ERROR]`,
+/// `]: select`) contains `needle`, case-insensitively (`needle` is lower
+/// case). `text` is one buffer reused from line to line; ASCII text (most
+/// logs) is lower-cased in it in place, other text is copied once more.
+fn shown_text_contains(line: &LogLine, needle: &str, text: &mut String) -> bool {
+    text.clear();
+    text.push('[');
+    text.push_str(line.level.as_str());
+    text.push_str("]: ");
+    text.push_str(&line.msg);
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text.contains(needle)
+    } else {
+        text.to_lowercase().contains(needle)
     }
 }
 

@@ -2,6 +2,7 @@
 //! soon as it has arrived; a click in a line's number gutter makes one.
 
 use super::follow::scroll_to_bottom;
+use super::search::mark_if_current;
 use super::show_line::show_line;
 use super::state::LogState;
 use crate::app::browser;
@@ -26,6 +27,7 @@ pub fn after_append(state: LogState, pre: Pre) {
         if seq <= state.progress.shown.get_untracked() {
             state.target.pending.set_value(None);
             show_line(state, pre, seq, "target");
+            mark_if_current(state, pre, seq);
             return;
         }
     }

@@ -85,12 +85,17 @@ pub async fn poll(
                     return;
                 }
                 backoff = 1;
-                // "done" is set below, once the last lines are on the page.
-                if !page.done {
-                    progress.feed.set(Feed::Live);
+                if opening {
+                    progress.at_open.set_value(page.total);
                 }
                 progress.total.set(page.total);
                 let full = page.lines.len() as u32 >= limit;
+                // "done" is set below, once the last lines are on the page. A
+                // full reply brings lines the run had already written: the
+                // page is loading, it is not live (a finished run never is).
+                if !page.done {
+                    progress.feed.set(if full { Feed::Loading } else { Feed::Live });
+                }
                 if let Some(outline) = &page.outline {
                     // Lines older than the budget: summarized, not sent.
                     state.apply_outline(outline);
@@ -114,7 +119,7 @@ pub async fn poll(
                 }
                 if page.outline.is_some() || !page.lines.is_empty() {
                     cursor = page.next;
-                    refresh_search(state).await;
+                    refresh_search(state, pre).await;
                 }
                 // A quiet stream (or its end): what was left undrawn is drawn now.
                 if page.done {

@@ -110,10 +110,14 @@ pub fn line_inner_html(
     } else {
         escape(stamps.of(line.ts), out);
     }
-    let _ = write!(out, "[{}]: ", line.level);
     match mark {
-        Some(q) if !q.is_empty() => marked(&line.msg, q, out),
-        _ => escape(&line.msg, out),
+        // The search matches `[LEVEL]: message` (`logging::log_store`), so
+        // that is what is marked: `[ERROR]` and `]: select` are marked too.
+        Some(q) if !q.is_empty() => marked(&format!("[{}]: {}", line.level, line.msg), q, out),
+        _ => {
+            let _ = write!(out, "[{}]: ", line.level);
+            escape(&line.msg, out)
+        }
     }
     out.push('\n');
 }
@@ -177,11 +181,14 @@ mod tests {
     }
 
     #[test]
-    fn a_marked_line_marks_the_message_only() {
+    fn a_marked_line_marks_the_query_in_level_and_message() {
         let l = line(3, "ERROR select 1");
         let mut out = String::new();
         line_inner_html(&l, 0, false, Some("error"), &mut Stamps::default(), &mut out);
-        assert!(out.ends_with("[ERROR]: <mark>ERROR</mark> select 1\n"), "{out}");
+        assert!(out.ends_with("[<mark>ERROR</mark>]: <mark>ERROR</mark> select 1\n"), "{out}");
+        out.clear();
+        line_inner_html(&l, 0, false, Some("]: error"), &mut Stamps::default(), &mut out);
+        assert!(out.ends_with("[ERROR<mark>]: ERROR</mark> select 1\n"), "{out}");
     }
 
     #[test]

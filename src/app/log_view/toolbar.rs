@@ -4,7 +4,7 @@
 
 use super::follow::resume_follow;
 use super::permalink::link;
-use super::search::{jump_hit, on_enter};
+use super::search::on_enter;
 use super::show_line::{show_line, step};
 use super::state::LogState;
 use crate::app::browser;
@@ -55,16 +55,9 @@ pub fn LogToolbar(pre: Pre) -> impl IntoView {
                     prop:value=move || state.search.query.get()
                     on:input=move |ev| state.search.query.set(event_target_value(&ev))
                     on:keydown=move |ev| if ev.key() == "Enter" { on_enter(state, pre, !ev.shift_key()) }/>
-                <span id="search-count" class="search-count">
-                    {move || {
-                        let search = state.search;
-                        let hits = search.hits.get();
-                        if search.query.get().is_empty() || search.searched.get_value() == 0 && hits.is_empty() { String::new() }
-                        else { format!("{}/{}{}", search.hit.get().map_or(0, |i| i + 1), hits.len(), if search.hits_more.get() { "+" } else { "" }) }
-                    }}
-                </span>
-                <button id="prev-hit" disabled=move || state.search.hits.get().is_empty() on:click=move |_| jump_hit(state, pre, false)>"‹"</button>
-                <button id="next-hit" disabled=move || state.search.hits.get().is_empty() on:click=move |_| jump_hit(state, pre, true)>"›"</button>
+                <span id="search-count" class="search-count" aria-live="polite">{move || state.search.status()}</span>
+                <button id="prev-hit" disabled=move || state.search.hits.with(Vec::is_empty) on:click=move |_| on_enter(state, pre, false)>"‹"</button>
+                <button id="next-hit" disabled=move || state.search.hits.with(Vec::is_empty) on:click=move |_| on_enter(state, pre, true)>"›"</button>
             </span>
             <button id="wrap" class="toggle" aria-pressed=move || state.display.wrap.get().to_string() on:click=move |_| state.display.wrap.update(|w| *w = !*w)>"wrap"</button>
             <button id="time-mode" class="toggle" aria-pressed=move || state.display.relative.get().to_string() on:click=move |_| { state.display.relative.update(|r| *r = !*r); state.rerender(); }>

@@ -35,7 +35,14 @@ impl LogState {
             start += len;
         }
         if !self.follow.on.get_untracked() {
-            self.follow.unseen.update(|n| *n += lines.len() as u64);
+            // Lines the run had written before the page opened it are no
+            // news: loading them (a long or finished run read after a
+            // permalink) must not say "N new lines".
+            let at_open = self.progress.at_open.get_value();
+            let new = lines.len() - lines.partition_point(|l| l.seq <= at_open);
+            if new > 0 {
+                self.follow.unseen.update(|n| *n += new as u64);
+            }
         }
     }
 

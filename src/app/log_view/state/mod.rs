@@ -53,7 +53,7 @@ impl LogState {
         self.lines.reset();
         self.progress.reset();
         self.follow.reset();
-        self.search.reset();
+        self.search.reset(run);
         self.target.reset();
         self.budget.reset();
     }

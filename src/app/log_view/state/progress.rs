@@ -7,6 +7,10 @@ use leptos::prelude::*;
 pub enum Feed {
     #[default]
     Idle,
+    /// Reading lines the run had already written (a full reply: the page is
+    /// behind). A finished run is loading until it is done, never live.
+    Loading,
+    /// Caught up with a run that is still writing.
     Live,
     Reconnecting,
     Hidden,
@@ -17,6 +21,7 @@ impl Feed {
     pub fn as_str(self) -> &'static str {
         match self {
             Feed::Idle => "idle",
+            Feed::Loading => "loading",
             Feed::Live => "live",
             Feed::Reconnecting => "reconnecting",
             Feed::Hidden => "paused (tab hidden)",
@@ -32,6 +37,10 @@ pub struct Progress {
     pub shown: RwSignal<u64>,
     /// The run's line count as the server last told it.
     pub total: RwSignal<u64>,
+    /// The run's line count when the page opened it: lines up to it were
+    /// there already (loading them is no news); only later ones are "new
+    /// lines" to a reader who paused.
+    pub at_open: StoredValue<u64>,
 }
 
 impl Progress {
@@ -39,5 +48,6 @@ impl Progress {
         self.feed.set(Feed::Idle);
         self.shown.set(0);
         self.total.set(0);
+        self.at_open.set_value(0);
     }
 }
