@@ -78,3 +78,23 @@ test("the suites panel and the history name a suite the same way, and POST /api/
   const unknown = await request.post("/api/run", { form: { suite: "no-such-suite" } });
   expect(unknown.status()).toBe(404);
 });
+
+test("a run's page runs it again with the same suite and language, and copies its link", async ({ page, context, request }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const first = await request.post("/api/run", { form: { suite: "demo.toml", lang: "en" } });
+  const id = (await first.json()).id;
+  await endedRun(request, id);
+  await page.goto(`/runs/${id}`);
+  await page.locator("#copy-run-link").click();
+  await expect(page.locator("#copy-run-link")).toHaveText("copied");
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(new URL(`/runs/${id}`, page.url()).href);
+  await page.locator("#run-again").click();
+  await expect(page).not.toHaveURL(new RegExp(`/runs/${id}$`));
+  await expect(page).toHaveURL(/\/runs\/\d+$/);
+  const again = Number(page.url().split("/").pop());
+  expect(again).toBeGreaterThan(id);
+  const run = await endedRun(request, again);
+  expect([run.suite, run.env, run.lang]).toEqual(["demo", undefined, "en"]);
+  // the same language: the log is in English, like the first run's
+  await expect(page.locator("pre#log")).toContainText("[ERROR]: setup failed: the case's remaining setup and steps are skipped", { timeout: 20_000 });
+});
