@@ -1,10 +1,16 @@
 #![cfg(feature = "ssr")]
 //! Run history survives a restart; a run cut off by the restart is marked
-//! interrupted; an older registry keeps its runs; the history filters and pages.
+//! interrupted and its log says why; an older registry keeps its runs; the
+//! history filters and pages; a suite is run by its name.
 
-use livesmoke::model::{CaseCounts, RunKind, RunStatus};
+mod common;
+
+use livesmoke::logging::Redactor;
+use livesmoke::model::{CaseCounts, Level, RunKind, RunStatus};
+use livesmoke::runs::interrupted_note;
 use livesmoke::runs::run_registry::{NewRun, RunFilter};
-use livesmoke::runs::RunRegistry;
+use livesmoke::runs::{Launcher, Pipeline, RunRegistry};
+use serde_json::Value;
 
 fn suite_run<'a>(suite: &'a str, env: Option<&'a str>, cases: u32) -> NewRun<'a> {
     NewRun { suite, file: Some(suite), env, lang: Some("en"), kind: RunKind::Suite, cases }
@@ -105,4 +111,95 @@ async fn the_history_filters_by_suite_status_env_and_kind_and_pages_by_id() {
     assert_eq!(first, [ids[5], ids[4]]);
     let second = pick(RunFilter { limit: 2, before: Some(ids[4]), ..suites.clone() }).await;
     assert_eq!(second, [ids[3], ids[2]]);
+}
+
+/// Opens a pipeline on `dir`, starts a run that logs `lines` lines and
+/// stops with it unfinished, as a server that stops mid-run does.
+async fn cut_off_run(dir: &std::path::Path, lang: &str, lines: u64) -> u64 {
+    let pipeline = Pipeline::open(dir, 10_000).await.unwrap();
+    let launcher = Launcher::new(&pipeline, dir);
+    let new = NewRun { suite: "s", file: Some("s.toml"), lang: Some(lang), cases: 1, ..Default::default() };
+    let run = launcher.open(&new, Redactor::default()).await.unwrap();
+    for i in 0..lines {
+        run.logger.info(format!("line {i}")).await;
+    }
+    launcher.flush().await;
+    let id = run.info.id;
+    let Pipeline { queue, writer, .. } = pipeline;
+    drop((run, launcher, queue));
+    writer.join().unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_run_cut_off_by_a_restart_ends_with_why_in_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = cut_off_run(dir.path(), "en", 3).await;
+    let zh = cut_off_run(dir.path(), "zh", 2).await;
+    // A crash mid-write leaves a torn last line: the note replaces it.
+    let zh_file = dir.path().join("logs").join(format!("run-{zh}.jsonl"));
+    std::fs::write(&zh_file, std::fs::read_to_string(&zh_file).unwrap() + "{\"seq\":3,\"ts\":1,\"lev").unwrap();
+
+    let pipeline = Pipeline::open(dir.path(), 10_000).await.unwrap();
+    for (run, lang, lines) in [(en, "en", 3), (zh, "zh", 2)] {
+        assert_eq!(pipeline.registry.get(run).await.unwrap().unwrap().status, RunStatus::Interrupted);
+        let page = pipeline.store.read(run, 0, 100, true).await.unwrap();
+        assert_eq!(page.lines.len() as u64, lines + 1, "{lang}: every line and then the note");
+        let last = page.lines.last().unwrap();
+        assert_eq!(
+            (last.seq, last.level, last.msg.as_str()),
+            (lines + 1, Level::Error, interrupted_note::text(Some(lang)))
+        );
+        assert!(page.done);
+    }
+    assert!(interrupted_note::text(Some("en")).contains("the server stopped while this run was going"));
+    assert!(interrupted_note::text(Some("zh")).contains("服务器停止"));
+    drop(pipeline);
+    // A second restart adds nothing: the run is no longer `running`.
+    let pipeline = Pipeline::open(dir.path(), 10_000).await.unwrap();
+    assert_eq!(pipeline.store.read(en, 0, 100, true).await.unwrap().lines.len(), 4);
+}
+
+/// The user's view: a real `livesmoke serve` killed while a suite runs
+/// (an HTTP step waits 3 s) and started again on the same data directory.
+#[tokio::test]
+async fn a_server_killed_mid_run_shows_the_run_interrupted_with_why_after_a_restart() {
+    let fixture = common::http_fixture().await;
+    let suites = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    common::write(
+        suites.path(),
+        "waits.toml",
+        &format!(
+            "suite = \"slow one\"\n[vars]\nbase = \"{fixture}\"\n[env.staging.vars]\nbase = \"{fixture}\"\n\
+             [[case]]\nname = \"waits\"\n  [[case.step]]\n  http = \"GET {{{{base}}}}/slow\"\n"
+        ),
+    );
+    let server = common::spawn_server(suites.path(), data.path(), &[]).await;
+    let http = reqwest::Client::new();
+    // By its name, as the page shows it.
+    let started: Value = http
+        .post(format!("{}/api/run", server.base))
+        .form(&[("suite", "slow one"), ("env", "staging"), ("lang", "zh")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["id"].as_u64().unwrap();
+    assert_eq!((started["suite"].as_str(), started["file"].as_str()), (Some("slow one"), Some("waits.toml")));
+    let runs: Value =
+        http.get(format!("{}/api/runs?env=staging", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(runs[0]["id"].as_u64(), Some(id));
+    drop(server); // killed while the step waits
+    let server = common::spawn_server(suites.path(), data.path(), &[]).await;
+    let runs: Value =
+        http.get(format!("{}/api/runs?status=interrupted", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(runs[0]["id"].as_u64(), Some(id));
+    let text = http.get(format!("{}/api/log.txt?run={id}", server.base)).send().await.unwrap().text().await.unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(last.ends_with(&format!("[ERROR]: {}", interrupted_note::text(Some("zh")))), "last line: {last}");
+    let bad = http.get(format!("{}/api/runs?status=sideways", server.base)).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
 }

@@ -1,6 +1,8 @@
 //! Runs: where they and their logs live, their history (in the embedded
 //! SQLite database, so it survives restarts), and the one place a run starts.
 
+/// The line a run cut off by a stopped server ends with.
+pub mod interrupted_note;
 /// Starts runs and records how they end: the page, the CLI and the benchmark's endpoints.
 pub mod launcher;
 /// The log store, its writer thread and the run registry over one data directory.

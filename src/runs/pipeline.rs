@@ -19,7 +19,8 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Opens `data_dir` (run logs under `logs/`, the registry in
-    /// `livesmoke.db`), keeping the newest `ring_cap` lines of each run in memory.
+    /// `livesmoke.db`), ends the log of each run the last process left
+    /// running with why it stopped, keeping the newest `ring_cap` lines of each run in memory.
     pub async fn open(data_dir: &Path, ring_cap: usize) -> Result<Self, String> {
         let store = Arc::new(
             LogStore::new(data_dir.join("logs"), ring_cap)
@@ -32,6 +33,15 @@ impl Pipeline {
                 .await
                 .map_err(|e| format!("cannot open the run registry: {e}"))?,
         );
+        // Before any reader loads those runs (the store reads a finished
+        // run's file on first use), so every reader sees the note.
+        let cut_off = registry.interrupted_at_open().to_vec();
+        if !cut_off.is_empty() {
+            let logs = data_dir.join("logs");
+            tokio::task::spawn_blocking(move || super::interrupted_note::append_all(logs, cut_off))
+                .await
+                .map_err(|e| format!("noting interrupted runs: {e}"))?;
+        }
         Ok(Pipeline { store, queue, registry, writer })
     }
 }
