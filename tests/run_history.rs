@@ -30,10 +30,11 @@ async fn runs_survive_a_restart_and_a_cut_off_run_is_interrupted() {
         assert_eq!(reg.list(&RunFilter::newest(10)).await.unwrap()[0].status, RunStatus::Running);
     } // the server stops while b is running
     let reg = RunRegistry::open(&db).await.unwrap();
+    let cut_off = reg.interrupt_left_running().await.unwrap();
     let runs = reg.list(&RunFilter::newest(10)).await.unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!((runs[0].suite.as_str(), runs[0].status), ("b", RunStatus::Interrupted));
-    assert_eq!(reg.interrupted_at_open().iter().map(|r| r.id).collect::<Vec<_>>(), vec![runs[0].id]);
+    assert_eq!(cut_off.iter().map(|r| r.id).collect::<Vec<_>>(), vec![runs[0].id]);
     assert_eq!(
         (runs[1].suite.as_str(), runs[1].status, runs[1].env.as_deref(), runs[1].lang.as_deref()),
         ("a", RunStatus::Failed, Some("staging"), Some("en"))
@@ -158,6 +159,25 @@ async fn a_run_cut_off_by_a_restart_ends_with_why_in_its_log() {
     // A second restart adds nothing: the run is no longer `running`.
     let pipeline = Pipeline::open(dir.path(), 10_000).await.unwrap();
     assert_eq!(pipeline.store.read(en, 0, 100, true).await.unwrap().lines.len(), 4);
+}
+
+/// `livesmoke run` beside a live `serve` on one data directory: the second
+/// process to open it must not take the first one's run for a cut-off one.
+#[tokio::test]
+async fn a_second_process_on_the_data_directory_leaves_a_live_run_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Pipeline::open(dir.path(), 10_000).await.unwrap();
+    let launcher = Launcher::new(&first, dir.path());
+    let new = NewRun { suite: "s", lang: Some("en"), cases: 1, ..Default::default() };
+    let run = launcher.open(&new, Redactor::default()).await.unwrap();
+    run.logger.info("still going").await;
+    launcher.flush().await;
+    let second = Pipeline::open(dir.path(), 10_000).await.unwrap();
+    assert_eq!(second.registry.get(run.info.id).await.unwrap().unwrap().status, RunStatus::Running);
+    let lines = first.store.read(run.info.id, 0, 100, false).await.unwrap().lines;
+    assert_eq!(lines.iter().map(|l| l.msg.as_str()).collect::<Vec<_>>(), ["still going"]);
+    run.finish(RunStatus::Passed, CaseCounts { total: 1, passed: 1, ..Default::default() }).await;
+    assert_eq!(second.registry.get(run.info.id).await.unwrap().unwrap().status, RunStatus::Passed);
 }
 
 /// The user's view: a real `livesmoke serve` killed while a suite runs

@@ -7,6 +7,8 @@ pub mod interrupted_note;
 pub mod launcher;
 /// The log store, its writer thread and the run registry over one data directory.
 pub mod pipeline;
+/// Whether this process is the data directory's only user (then `running` runs were cut off).
+pub mod presence;
 /// The runs table: create, list, finish; in-memory status of live runs.
 pub mod run_registry;
 /// The suites directory: listing files and resolving a requested name safely.

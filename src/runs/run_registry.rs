@@ -10,9 +10,6 @@ use std::sync::Mutex;
 pub struct RunRegistry {
     db: SqlitePool,
     live: Mutex<BTreeMap<u64, RunInfo>>,
-    /// The runs this open marked `interrupted` (they were running when the
-    /// last process stopped): the pipeline appends the reason to their logs.
-    interrupted: Vec<RunInfo>,
 }
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS runs (
@@ -64,9 +61,8 @@ impl RunFilter {
 }
 
 impl RunRegistry {
-    /// Opens (or creates) the registry database, brings an older one's table
-    /// up to date, and marks runs that were still running when the server
-    /// last stopped as `interrupted` (see [`RunRegistry::interrupted_at_open`]).
+    /// Opens (or creates) the registry database and brings an older one's
+    /// table up to date.
     pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await.map_err(sqlx::Error::Io)?;
@@ -78,18 +74,19 @@ impl RunRegistry {
         let db = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await?;
         sqlx::query(SCHEMA).execute(&db).await?;
         migrate(&db).await?;
+        Ok(RunRegistry { db, live: Mutex::new(BTreeMap::new()) })
+    }
+
+    /// Marks the runs still `running` as `interrupted` and returns them: at
+    /// start, when no other process uses the data directory, they are runs
+    /// a stopped process left behind (see `runs::presence`).
+    pub async fn interrupt_left_running(&self) -> Result<Vec<RunInfo>, sqlx::Error> {
         let rows = sqlx::query(&format!(
             "UPDATE runs SET status = 'interrupted' WHERE status = 'running' RETURNING {COLUMNS}"
         ))
-        .fetch_all(&db)
+        .fetch_all(&self.db)
         .await?;
-        let interrupted = rows.iter().map(to_info).collect();
-        Ok(RunRegistry { db, live: Mutex::new(BTreeMap::new()), interrupted })
-    }
-
-    /// The runs that were going when the last process stopped, now `interrupted`.
-    pub fn interrupted_at_open(&self) -> &[RunInfo] {
-        &self.interrupted
+        Ok(rows.iter().map(to_info).collect())
     }
 
     /// Records a new run and returns it.

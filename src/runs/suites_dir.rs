@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 /// Why [`SuitesDir::find`] found no one suite.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FindError {
-    #[error("no suite file or suite named `{0}` in the suites directory")]
+    #[error("no suite file `{0}` in the suites directory, nor a suite of that name")]
     None(String),
     #[error("more than one suite is named `{0}` ({1}): name the file")]
     Ambiguous(String, String),
