@@ -14,8 +14,9 @@ pub async fn list_suites() -> Result<Vec<SuiteInfo>, ApiError> {
     tokio::task::spawn_blocking(move || dir.list()).await.map_err(|e| ApiError::internal(e.to_string()))
 }
 
-/// `POST /api/run` with `suite=<file>` (and optional `env`, `lang`): starts a
-/// run and returns it; the log follows at `/api/log?run=<id>`.
+/// `POST /api/run` with `suite=<file or name>` (and optional `env`, `lang`):
+/// starts a run and returns it; the log follows at `/api/log?run=<id>`. The
+/// name is the one the page shows (here and in the history).
 #[server(prefix = "/api", endpoint = "run")]
 pub async fn start_run(suite: String, env: Option<String>, lang: Option<String>) -> Result<RunInfo, ApiError> {
     let state = crate::server::state::app_state()?;

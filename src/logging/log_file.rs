@@ -154,6 +154,55 @@ pub fn scan(path: &Path) -> io::Result<(Vec<u64>, u64)> {
     Ok((index, last))
 }
 
+/// Appends one line after the last whole line of a run's file that nothing
+/// writes any more (a run the last process left unfinished), numbered after
+/// that line: `line` gets the last seq. A torn last line (a crash mid-write)
+/// is cut off first, as [`scan`] would never read it; a missing file gets
+/// the line as its first. Reads only the file's tail, not the whole log.
+pub fn append_after_last(path: &Path, line: impl FnOnce(u64) -> LogLine) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+    let (end, last) = last_whole_line(&file)?;
+    let last_seq = match last {
+        None => 0,
+        Some(raw) => match leading_seq(&raw) {
+            Some(seq) => seq,
+            None => serde_json::from_slice::<LogLine>(&raw).map_err(io::Error::other)?.seq,
+        },
+    };
+    file.set_len(end)?;
+    let mut out = Vec::with_capacity(256);
+    super::line_json::encode(&line(last_seq), &mut out);
+    out.push(b'\n');
+    file.write_all_at(&out, end)?;
+    file.sync_data()
+}
+
+/// The byte length of a file's whole lines and the last of them, read from
+/// the end in growing blocks until the line's start is in view.
+fn last_whole_line(file: &File) -> io::Result<(u64, Option<Vec<u8>>)> {
+    use std::os::unix::fs::FileExt;
+    let len = file.metadata()?.len();
+    let mut block = 64 * 1024u64;
+    loop {
+        let from = len.saturating_sub(block);
+        let mut buf = vec![0u8; (len - from) as usize];
+        file.read_exact_at(&mut buf, from)?;
+        let Some(nl) = buf.iter().rposition(|b| *b == b'\n') else {
+            if from == 0 {
+                return Ok((0, None));
+            }
+            block *= 2;
+            continue;
+        };
+        match buf[..nl].iter().rposition(|b| *b == b'\n') {
+            Some(prev) => return Ok((from + nl as u64 + 1, Some(buf[prev + 1..nl].to_vec()))),
+            None if from == 0 => return Ok((nl as u64 + 1, Some(buf[..nl].to_vec()))),
+            None => block *= 2,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

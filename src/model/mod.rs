@@ -26,5 +26,5 @@ pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
 pub use log_outline::{LogOutline, SectionMark};
 pub use log_query::LogQuery;
-pub use run_info::{CaseCounts, RunInfo, RunStatus};
+pub use run_info::{CaseCounts, RunInfo, RunKind, RunStatus};
 pub use suite_info::SuiteInfo;

@@ -58,18 +58,76 @@ impl CaseCounts {
     }
 }
 
+/// What made a run. The history shows suite runs by default; bench runs
+/// (`POST /api/bench/produce`: lines without cases) only when asked for, so
+/// they never fill it with "0/0 cases".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunKind {
+    /// A suite file, run from the page or the CLI.
+    #[default]
+    Suite,
+    /// The benchmark endpoint's stream of lines.
+    Bench,
+}
+
+impl RunKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunKind::Suite => "suite",
+            RunKind::Bench => "bench",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "suite" => RunKind::Suite,
+            "bench" => RunKind::Bench,
+            _ => return None,
+        })
+    }
+}
+
 /// One run as `GET /api/runs` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub id: u64,
-    /// The suite file name, relative to the suites directory.
+    /// The suite's name as the suites panel shows it (`suite = …` in its
+    /// file, else the file stem); `POST /api/run` takes it too.
     pub suite: String,
+    /// The file it ran from: a file name in the suites directory (a run
+    /// started by the page) or the path the CLI was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
+    /// The log's language (`zh`, `en`); none for bench runs and for runs
+    /// recorded before the language was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub kind: RunKind,
     pub status: RunStatus,
     /// Unix milliseconds.
     pub started_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<i64>,
     pub counts: CaseCounts,
+    // Labels (the pipeline issue adds them) belong here, beside env.
+}
+
+impl RunInfo {
+    /// How long it ran, once it has ended.
+    pub fn duration_ms(&self) -> Option<i64> {
+        self.finished_at.map(|f| (f - self.started_at).max(0))
+    }
+
+    /// What `POST /api/run` is given to run it again: its file when that is
+    /// a file of the suites directory, else its suite name.
+    pub fn rerun_suite(&self) -> &str {
+        match self.file.as_deref() {
+            Some(f) if !f.contains(['/', '\\']) => f,
+            _ => &self.suite,
+        }
+    }
 }

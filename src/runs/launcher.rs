@@ -5,11 +5,12 @@
 //! second store, a worker taking runs from a queue) is made once.
 
 use super::pipeline::Pipeline;
-use super::suites_dir::SuitesDir;
+use super::run_registry::NewRun;
+use super::suites_dir::{FindError, SuitesDir};
 use super::RunRegistry;
-use crate::engine::{self, runner::Plan, RunOptions, RunReport};
+use crate::engine::{self, runner::Plan, Lang, RunOptions, RunReport};
 use crate::logging::{LogQueue, LogStore, Logger, Redactor};
-use crate::model::{ApiError, CaseCounts, RunInfo, RunStatus};
+use crate::model::{ApiError, CaseCounts, RunInfo, RunKind, RunStatus};
 use crate::suite::{loader, LoadedSuite};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,8 +19,8 @@ use tokio::task::JoinHandle;
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
-    #[error("no suite file `{0}` in the suites directory")]
-    NoSuchSuite(String),
+    #[error("{0}")]
+    NoSuchSuite(FindError),
     /// Invalid, or not resolvable for the chosen env (file:line:col each).
     #[error("{0}")]
     Invalid(String),
@@ -32,7 +33,8 @@ pub enum LaunchError {
 impl From<LaunchError> for ApiError {
     fn from(e: LaunchError) -> Self {
         match e {
-            LaunchError::NoSuchSuite(_) => ApiError::not_found(e.to_string()),
+            LaunchError::NoSuchSuite(FindError::None(_)) => ApiError::not_found(e.to_string()),
+            LaunchError::NoSuchSuite(FindError::Ambiguous(..)) => ApiError::bad_request(e.to_string()),
             LaunchError::Invalid(_) => ApiError::unprocessable(e.to_string()),
             LaunchError::Record(_) | LaunchError::Internal(_) => ApiError::internal(e.to_string()),
         }
@@ -74,36 +76,53 @@ impl Launcher {
         }
     }
 
-    /// The page's door: loads `file` from `suites` (off the runtime: it reads
-    /// files), resolves it for `opts`, and starts it.
-    pub async fn start_file(&self, suites: &SuitesDir, file: &str, opts: RunOptions) -> Result<RunInfo, LaunchError> {
-        let path = suites.resolve(file).ok_or_else(|| LaunchError::NoSuchSuite(file.to_string()))?;
+    /// The page's door: finds `asked` (a file or a suite name) in `suites`
+    /// and loads it (off the runtime: both read files), resolves it for
+    /// `opts`, and starts it.
+    pub async fn start_file(&self, suites: &SuitesDir, asked: &str, opts: RunOptions) -> Result<RunInfo, LaunchError> {
+        let suites = suites.clone();
+        let asked = asked.to_string();
         let data_dir = self.data_dir.clone();
         let run_opts = opts.clone();
-        let (suite, plan) = tokio::task::spawn_blocking(move || -> Result<(LoadedSuite, Plan), String> {
-            let suite = loader::load(&path).map_err(|e| e.to_string())?;
-            let plan = engine::runner::prepare(&suite, &run_opts, &data_dir).map_err(|e| e.to_string())?;
-            Ok((suite, plan))
+        let (file, suite, plan) = tokio::task::spawn_blocking(move || -> Result<_, LaunchError> {
+            let path = suites.find(&asked).map_err(LaunchError::NoSuchSuite)?;
+            let suite = loader::load(&path).map_err(|e| LaunchError::Invalid(e.to_string()))?;
+            let plan = engine::runner::prepare(&suite, &run_opts, &data_dir)
+                .map_err(|e| LaunchError::Invalid(e.to_string()))?;
+            let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            Ok((file, suite, plan))
         })
         .await
-        .map_err(|e| LaunchError::Internal(e.to_string()))?
-        .map_err(LaunchError::Invalid)?;
-        Ok(self.start_suite(file, suite, plan, opts, |_| {}).await?.info)
+        .map_err(|e| LaunchError::Internal(e.to_string()))??;
+        Ok(self.start_suite(&file, suite, plan, opts, |_| {}).await?.info)
     }
 
-    /// Starts a loaded, resolved suite, recorded under the name `name`. It
-    /// returns once line 1 of the log is readable, so a client that reads the
-    /// log at once never sees an empty page; `on_progress` hears the case
-    /// counts after each case.
+    /// Starts a loaded, resolved suite from `file` (recorded with the run, so
+    /// it can be run again). It returns once line 1 of the log is readable,
+    /// so a client that reads the log at once never sees an empty page;
+    /// `on_progress` hears the case counts after each case.
     pub async fn start_suite(
         &self,
-        name: &str,
+        file: &str,
         suite: LoadedSuite,
         plan: Plan,
         opts: RunOptions,
         on_progress: impl Fn(CaseCounts) + Send + Sync + 'static,
     ) -> Result<StartedRun, LaunchError> {
-        let run = self.open(name, opts.env.as_deref(), suite.suite.cases.len() as u32, plan.redactor.clone()).await?;
+        let name = suite.name();
+        let lang = match opts.lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        };
+        let new = NewRun {
+            suite: &name,
+            file: Some(file),
+            env: opts.env.as_deref(),
+            lang: Some(lang),
+            kind: RunKind::Suite,
+            cases: suite.suite.cases.len() as u32,
+        };
+        let run = self.open(&new, plan.redactor.clone()).await?;
         engine::runner::announce(&suite, &run.logger, &opts).await;
         self.flush().await;
         let info = run.info.clone();
@@ -119,16 +138,10 @@ impl Launcher {
         Ok(StartedRun { info, report })
     }
 
-    /// Records a new run named `name` and opens its log; the caller produces
-    /// its lines through the returned logger and then finishes it.
-    pub async fn open(
-        &self,
-        name: &str,
-        env: Option<&str>,
-        cases: u32,
-        redactor: Redactor,
-    ) -> Result<OpenRun, LaunchError> {
-        let info = self.registry.create(name, env, cases).await?;
+    /// Records a new run and opens its log; the caller produces its lines
+    /// through the returned logger and then finishes it.
+    pub async fn open(&self, run: &NewRun<'_>, redactor: Redactor) -> Result<OpenRun, LaunchError> {
+        let info = self.registry.create(run).await?;
         self.store.create(info.id);
         let logger = Logger::new(self.queue.clone(), info.id, redactor);
         Ok(OpenRun { info, logger, registry: self.registry.clone() })

@@ -2,6 +2,15 @@ use crate::model::SuiteInfo;
 use crate::suite::loader;
 use std::path::{Path, PathBuf};
 
+/// Why [`SuitesDir::find`] found no one suite.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    #[error("no suite file `{0}` in the suites directory, nor a suite of that name")]
+    None(String),
+    #[error("more than one suite is named `{0}` ({1}): name the file")]
+    Ambiguous(String, String),
+}
+
 /// The folder the server runs suites from. The browser only ever names a
 /// file in it; it never sends SQL or suite text.
 #[derive(Debug, Clone)]
@@ -20,6 +29,22 @@ impl SuitesDir {
         let ok = !name.is_empty() && name.ends_with(".toml") && !name.contains(['/', '\\']) && !name.starts_with('.');
         let path = self.root.join(name);
         (ok && path.is_file()).then_some(path)
+    }
+
+    /// The suite a client asked for by its file (`demo.toml`) or by its name
+    /// as the page shows it (`demo`, the `suite = …` inside the file), so the
+    /// history's name starts a run as well as the file does (blocking: it
+    /// reads the folder's files; call off the runtime).
+    pub fn find(&self, asked: &str) -> Result<PathBuf, FindError> {
+        if let Some(path) = self.resolve(asked) {
+            return Ok(path);
+        }
+        let named: Vec<String> = self.list().into_iter().filter(|s| s.name == asked).map(|s| s.file).collect();
+        match named.as_slice() {
+            [file] => Ok(self.root.join(file)),
+            [] => Err(FindError::None(asked.to_string())),
+            _ => Err(FindError::Ambiguous(asked.to_string(), named.join(", "))),
+        }
     }
 
     /// Every suite file, validated, sorted by name (blocking: call off the runtime).

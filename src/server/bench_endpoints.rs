@@ -4,7 +4,8 @@
 
 use super::state::AppState;
 use crate::logging::{Logger, Redactor};
-use crate::model::{ApiError, CaseCounts, CaseEnd, Level, RunStatus};
+use crate::model::{ApiError, CaseCounts, CaseEnd, Level, RunKind, RunStatus};
+use crate::runs::run_registry::NewRun;
 use crate::runs::OpenRun;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -34,7 +35,9 @@ pub struct Produce {
 /// `bench line <i>` at INFO, logged as fast as the logger accepts them.
 pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) -> Response {
     let n = q.n.min(100_000_000);
-    let run = match state.launcher.open("bench", None, 0, Redactor::default()).await {
+    // Recorded as a bench run: the history leaves it out unless asked (`kind=bench`).
+    let new = NewRun { suite: "bench", kind: RunKind::Bench, ..Default::default() };
+    let run = match state.launcher.open(&new, Redactor::default()).await {
         Ok(run) => run,
         Err(e) => return ApiError::from(e).into_response(),
     };

@@ -2,20 +2,23 @@
 //! runs, and for a finished run the outcome counts and a chart of case durations.
 
 use super::state::LogState;
-use crate::model::{RunInfo, RunStatus};
+use crate::app::browser;
+use crate::model::{RunInfo, RunKind, RunStatus};
 use leptos::prelude::*;
 
 /// `runs` is the run list the runs panel keeps fresh (status, counts).
 #[component]
 pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
     let state = expect_context::<LogState>();
-    let info = move || {
+    // A memo: the run list changes every second while anything runs; the
+    // header is redrawn only when this run changes (its "copied" stays).
+    let info = Memo::new(move |_| {
         let id = state.run.get()?;
         runs.with(|r| r.iter().find(|r| r.id == id).cloned())
-    };
+    });
     view! {
         <div class="run-summary" id="run-summary">
-            {move || info().map(|r| {
+            {move || info.get().map(|r| {
                 let c = r.counts;
                 let secs = r.finished_at.map(|f| (f - r.started_at) as f64 / 1000.0);
                 view! {
@@ -36,10 +39,49 @@ pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
                             {secs.map(|s| view! { <span class="duration">{format!("{s:.2} s")}</span> })}
                         }.into_any()
                     }}
+                    <RunActions run=r.clone()/>
                 }
             })}
             <DurationChart/>
         </div>
+    }
+}
+
+/// "run again" (the same suite, env and log language; the page sends no
+/// vars, so none are kept) and "copy link" (the run's page, no line).
+#[component]
+fn RunActions(run: RunInfo) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let problem = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let again = (run.kind == RunKind::Suite).then(|| {
+        let (suite, env, lang) = (run.rerun_suite().to_string(), run.env.clone(), run.lang.clone());
+        let again = move |_| {
+            let (navigate, suite, env, lang) = (navigate.clone(), suite.clone(), env.clone(), lang.clone());
+            leptos::task::spawn_local(async move {
+                match crate::app::suites_panel::start_run(suite, env, lang).await {
+                    Ok(info) => navigate(&format!("/runs/{}", info.id), Default::default()),
+                    Err(e) => problem.set(Some(e.message().to_string())),
+                }
+            });
+        };
+        view! { <button id="run-again" class="run-again" on:click=again>"run again"</button> }
+    });
+    let copy = move |_| {
+        browser::copy_to_clipboard(browser::page_address());
+        copied.set(true);
+        browser::after_ms(1500, move || {
+            copied.try_set(false);
+        });
+    };
+    view! {
+        <span class="run-actions">
+            {again}
+            <button id="copy-run-link" class="copy-run-link" title="copy the address of this run" on:click=copy>
+                {move || if copied.get() { "copied" } else { "copy link" }}
+            </button>
+            {move || problem.get().map(|p| view! { <span class="problem" role="alert">{p}</span> })}
+        </span>
     }
 }
 
