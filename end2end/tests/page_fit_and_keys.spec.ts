@@ -1,0 +1,69 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { apiLines, pacedRun, serverLog, startRun, waitDone, watchConsole } from "./helpers";
+
+/** A finished bench run of `n` lines in `cases` cases (the second one fails). */
+async function casesRun(request: APIRequestContext, n: number, cases: number): Promise<number> {
+  const res = await request.post(`/api/bench/produce?n=${n}&cases=${cases}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()).run;
+}
+
+/** Where the page stands in the window: the document's overflow and the log pane's edges. */
+async function fit(page: Page) {
+  return page.evaluate(() => {
+    const pre = document.querySelector("pre#log")!.getBoundingClientRect();
+    const toolbar = document.querySelector(".toolbar")!.getBoundingClientRect();
+    return {
+      docScroll: document.documentElement.scrollHeight - window.innerHeight,
+      paneBottom: pre.bottom,
+      paneHeight: pre.height,
+      toolbarTop: toolbar.top,
+      windowHeight: window.innerHeight,
+    };
+  });
+}
+
+test("the log pane fills the window at every size, the page never scrolls, and a 10-case chart leaves the toolbar in place", async ({ page, request }) => {
+  const problems = watchConsole(page);
+  const two = await casesRun(request, 200, 2);
+  const ten = await casesRun(request, 500, 10);
+  const tops = new Map<string, number>();
+  for (const [width, height] of [[1400, 900], [1920, 1080], [1280, 720], [1024, 768], [800, 600]]) {
+    await page.setViewportSize({ width, height });
+    for (const id of [two, ten]) {
+      await page.goto(`/runs/${id}`);
+      await waitDone(page);
+      await expect(page.locator("#duration-chart rect")).toHaveCount(id === ten ? 10 : 2);
+      const f = await fit(page);
+      expect(f.docScroll, `${width}×${height} run ${id}: the document scrolls`).toBe(0);
+      expect(f.paneBottom, `${width}×${height}: the pane's bottom is the window's`).toBeLessThanOrEqual(f.windowHeight);
+      expect(f.paneBottom, `${width}×${height}: the pane's bottom is the window's`).toBeGreaterThanOrEqual(f.windowHeight - 12);
+      // the header, the run's summary and the toolbar above it take at most this much
+      expect(f.paneHeight, `${width}×${height}: the pane keeps the rest of the window`).toBeGreaterThanOrEqual(height - 320);
+      if (id === two) tops.set(`${width}`, f.toolbarTop);
+      else expect(f.toolbarTop, `${width}×${height}: 10 cases push the toolbar down`).toBe(tops.get(`${width}`));
+    }
+  }
+  // the chart's labels are readable, not shrunk to fit
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(`/runs/${ten}`);
+  await waitDone(page);
+  await page.locator("#durations > summary").click();
+  const label = page.locator("#duration-chart .bar-label").first();
+  await expect(label).toBeVisible();
+  expect((await label.boundingBox())!.height).toBeGreaterThanOrEqual(11);
+  expect((await fit(page)).docScroll).toBe(0);
+  // the "N new lines" badge sits whole inside the window
+  const live = await pacedRun(request, 3000, 300);
+  await page.goto(`/runs/${live}`);
+  await expect(page.locator("#follow")).toHaveAttribute("aria-pressed", "true");
+  const box = (await page.locator("pre#log").boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect.poll(() => page.locator("pre#log .line").count()).toBeGreaterThan(100);
+  await page.mouse.wheel(0, -1e6);
+  const badge = page.locator("#new-lines");
+  await expect(badge).toBeVisible({ timeout: 5_000 });
+  expect((await badge.boundingBox())!.y + (await badge.boundingBox())!.height).toBeLessThanOrEqual(900);
+  expect((await fit(page)).docScroll).toBe(0);
+  expect(problems).toEqual([]);
+});
