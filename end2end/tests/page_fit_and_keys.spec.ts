@@ -67,3 +67,37 @@ test("the log pane fills the window at every size, the page never scrolls, and a
   expect((await fit(page)).docScroll).toBe(0);
   expect(problems).toEqual([]);
 });
+
+test("keyboard: a skip link comes first, and the log's controls come before the history", async ({ page, request }) => {
+  for (let i = 0; i < 30; i++) await casesRun(request, 20, 1); // a history of some length
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  await expect(page.locator(".hydration[data-hydrated=true]")).toHaveCount(1);
+  await page.keyboard.press("Tab");
+  const first = page.locator(":focus");
+  await expect(first).toHaveText("skip to log");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("pre#log")).toBeFocused();
+  // from the top of the page, follow is a few Tab presses away
+  await page.goto(`/runs/${id}`);
+  await expect(page.locator(".hydration[data-hydrated=true]")).toHaveCount(1);
+  let presses = 0;
+  while (presses < 60 && (await page.evaluate(() => document.activeElement?.id)) !== "follow") {
+    await page.keyboard.press("Tab");
+    presses++;
+  }
+  expect(presses, "Tab presses to reach follow").toBeLessThanOrEqual(6);
+});
+
+test("on a phone a run's page shows its log first, above the history", async ({ browser, request }) => {
+  for (let i = 0; i < 30; i++) await casesRun(request, 20, 1); // a history of some length
+  const id = await startRun(request);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const p = await phone.newPage();
+  await p.goto(`/runs/${id}`);
+  await waitDone(p);
+  const top = await p.locator("pre#log").evaluate((el) => el.getBoundingClientRect().top);
+  expect(top, "the log's top on a phone").toBeLessThan(844 / 2);
+  await phone.close();
+});

@@ -200,3 +200,10 @@ pub fn set_line_html(seq: u64, html: &str) {
 pub fn copy_to_clipboard(text: String) {
     let _ = window().navigator().clipboard().write_text(&text);
 }
+
+/// Moves the keyboard focus to the element `#<id>`, if it is in the page.
+pub fn focus_element(id: &str) {
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}

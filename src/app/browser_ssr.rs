@@ -73,3 +73,5 @@ pub fn line_text(_seq: u64) -> Option<String> {
 pub fn set_line_html(_seq: u64, _html: &str) {}
 
 pub fn copy_to_clipboard(_text: String) {}
+
+pub fn focus_element(_id: &str) {}
