@@ -68,6 +68,50 @@ test("the log pane fills the window at every size, the page never scrolls, and a
   expect(problems).toEqual([]);
 });
 
+test("Ctrl+A in the log selects the log only, and Ctrl+C copies every line of it, folded cases included", async ({ page, context, request }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  await expect(page.locator('.case[data-outcome="passed"] .case-body').first()).toBeHidden(); // folded
+  const log = (await serverLog(page, id)).join("\n");
+  await page.locator("pre#log .line:visible").first().click({ position: { x: 200, y: 5 } });
+  await page.keyboard.press("Control+A");
+  const selected = await page.evaluate(() => {
+    const s = window.getSelection()!;
+    const pre = document.querySelector("pre#log")!;
+    return { inLog: pre.contains(s.anchorNode) && pre.contains(s.focusNode), text: s.toString() };
+  });
+  expect(selected.inLog, "Ctrl+A selected beyond the log").toBe(true);
+  expect(selected.text).not.toContain("smoke suites, live");
+  await page.keyboard.press("Control+C");
+  await expect.poll(async () => (await page.evaluate(() => navigator.clipboard.readText())).trimEnd()).toBe(log);
+});
+
+test("copy all copies the whole run from the server; copy all, copy line and copy link say 'copied'", async ({ page, context, request }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const id = await startRun(request);
+  // copy all: the whole run from the server, also the lines a long run's page never drew
+  const long = await casesRun(request, 3000, 3);
+  await page.goto(`/runs/${long}`);
+  await waitDone(page);
+  await page.locator("#copy-all").click();
+  await expect(page.locator("#copy-status")).toHaveText("copied the whole log");
+  const all = (await page.evaluate(() => navigator.clipboard.readText())).trimEnd().split("\n");
+  expect(all.length).toBe((await apiLines(request, long)).length);
+  expect(all).toEqual(await serverLog(page, long));
+
+  // copy line and copy link confirm, for eyes and screen readers alike
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  await expect(page.locator("#copy-status")).toHaveAttribute("role", "status");
+  await page.locator("#L2").click({ position: { x: 12, y: 5 } });
+  await page.locator("#copy-line").click();
+  await expect(page.locator("#copy-status")).toHaveText("copied line 2");
+  await page.locator("#copy-link").click();
+  await expect(page.locator("#copy-status")).toHaveText("copied the link to line 2");
+});
+
 test("keyboard: a skip link comes first, and the log's controls come before the history", async ({ page, request }) => {
   for (let i = 0; i < 30; i++) await casesRun(request, 20, 1); // a history of some length
   const id = await startRun(request);
