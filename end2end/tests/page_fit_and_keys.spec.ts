@@ -145,3 +145,19 @@ test("on a phone a run's page shows its log first, above the history", async ({ 
   expect(top, "the log's top on a phone").toBeLessThan(844 / 2);
   await phone.close();
 });
+
+test("a zh run's case headers say 通过 / 错误, an en run's passed / error", async ({ page, request }) => {
+  const zh = await startRun(request);
+  const res = await request.post("/api/run", { form: { suite: "demo.toml", lang: "en" } });
+  expect(res.status()).toBe(201);
+  const en = (await res.json()).id;
+  await page.goto(`/runs/${zh}`);
+  await waitDone(page);
+  await expect(page.locator('.case[data-outcome="error"] .case-head')).toHaveAttribute("data-label", /broken seed \(fails on purpose\) — 错误 · \d+ ms/);
+  await expect(page.locator('.case[data-outcome="passed"] .case-head').first()).toHaveAttribute("data-label", / — 通过 · \d+ ms/);
+  await page.goto(`/runs/${en}`);
+  await waitDone(page);
+  await expect(page.locator('.case[data-outcome="error"] .case-head')).toHaveAttribute("data-label", /broken seed \(fails on purpose\) — error · \d+ ms/);
+  await expect(page.locator('.case[data-outcome="passed"] .case-head').first()).toHaveAttribute("data-label", / — passed · \d+ ms/);
+});
+
