@@ -161,3 +161,16 @@ test("a zh run's case headers say 通过 / 错误, an en run's passed / error", 
   await expect(page.locator('.case[data-outcome="passed"] .case-head').first()).toHaveAttribute("data-label", / — passed · \d+ ms/);
 });
 
+test("toggles show their state one way: pressed or not, under a label that stays", async ({ page, request }) => {
+  const id = await startRun(request);
+  await page.goto(`/runs/${id}`);
+  await waitDone(page);
+  for (const name of ["follow", "wrap", "time-mode"]) {
+    const toggle = page.locator(`#${name}`);
+    const label = await toggle.textContent();
+    const pressed = await toggle.getAttribute("aria-pressed");
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-pressed", pressed === "true" ? "false" : "true");
+    await expect(toggle, `#${name} changed its label as well as its pressed state`).toHaveText(label!);
+  }
+});

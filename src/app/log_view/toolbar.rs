@@ -1,7 +1,10 @@
 //! The controls above the log: follow, levels (with live counts and jumps
 //! between errors), whole-log search, wrap, time format, downloads, copying
 //! the whole log, and the picked line's copy buttons.
-
+//!
+//! A toggle shows its state one way: it is pressed (`aria-pressed`, drawn
+//! filled) or not, under a label that never changes; a label that also
+//! changed would read as the action it offers as often as the state it is in.
 
 use super::follow::resume_follow;
 use super::permalink::link;
@@ -57,7 +60,7 @@ pub fn LogToolbar(pre: Pre) -> impl IntoView {
         <div class="toolbar" role="toolbar" aria-label="log controls">
             <button id="follow" class="toggle" aria-pressed=move || state.follow.on.get().to_string()
                 on:click=move |_| if state.follow.on.get_untracked() { state.follow.on.set(false) } else { resume_follow(state, pre) }>
-                {move || if state.follow.on.get() { "following" } else { "follow" }}
+                "follow"
             </button>
             <span class="levels">
                 {Level::ALL.into_iter().map(|level| {
@@ -94,7 +97,7 @@ pub fn LogToolbar(pre: Pre) -> impl IntoView {
             </span>
             <button id="wrap" class="toggle" aria-pressed=move || state.display.wrap.get().to_string() on:click=move |_| state.display.wrap.update(|w| *w = !*w)>"wrap"</button>
             <button id="time-mode" class="toggle" aria-pressed=move || state.display.relative.get().to_string() on:click=move |_| { state.display.relative.update(|r| *r = !*r); state.rerender(); }>
-                {move || if state.display.relative.get() { "relative time" } else { "clock time" }}
+                "relative time"
             </button>
             <a id="download-txt" href=move || format!("/api/log.txt?run={}", run_id()) download=move || format!("run-{}.log", run_id())>"raw log"</a>
             <a id="download-jsonl" href=move || format!("/api/log.jsonl?run={}", run_id()) download=move || format!("run-{}.jsonl", run_id())>"JSONL"</a>
