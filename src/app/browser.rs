@@ -79,7 +79,14 @@ pub fn now_ms() -> f64 {
 pub fn hold_view(pre: Pre) -> impl FnOnce() {
     let held = pre.get_untracked().and_then(|p| {
         let r = p.get_bounding_client_rect();
-        let el = document().element_from_point((r.left() + r.width() / 2.0) as f32, (r.top() + 2.0) as f32)?;
+        // The first log line below the pane's top: scrolled to the very top
+        // (a reader pushing up there), the top pixels are the `<pre>`'s
+        // padding and case headers, which stay put while older lines come
+        // in below them.
+        let x = (r.left() + r.width() / 2.0) as f32;
+        let el = (0..40)
+            .filter_map(|i| document().element_from_point(x, (r.top() + 2.0 + 6.0 * i as f64) as f32))
+            .find_map(|el| el.closest(".line").ok().flatten())?;
         p.contains(Some(&el)).then(|| {
             let top = el.get_bounding_client_rect().top();
             (el, top)
