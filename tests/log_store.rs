@@ -190,7 +190,7 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
         case.case_end(
             Level::Info,
             format!("{name} {outcome}"),
-            CaseEnd { outcome: outcome.parse().unwrap(), ms: 3, cleanup_ok: true },
+            CaseEnd { outcome: outcome.parse().unwrap(), ms: 3, cleanup_ok: true, lang: None },
         )
         .await;
     }
@@ -275,7 +275,7 @@ async fn the_poll_reply_is_the_page_byte_for_byte_from_memory_from_disk_and_acro
                 _ => step.debug(format!("line {i} <b>&amp;</b>")).await,
             }
         }
-        let end = CaseEnd { outcome: livesmoke::model::CaseOutcome::Failed, ms: 12, cleanup_ok: c != 1 };
+        let end = CaseEnd { outcome: livesmoke::model::CaseOutcome::Failed, ms: 12, cleanup_ok: c != 1, lang: None };
         case.case_end(Level::Error, format!("case {c} failed"), end).await;
     }
     run.info("run ends").await;

@@ -137,7 +137,7 @@ test("cases are grouped under headers with outcome and duration; failures open, 
   await waitDone(page);
   const broken = page.locator('.case[data-outcome="error"]');
   await expect(broken).toHaveCount(1);
-  await expect(broken.locator(".case-head")).toHaveAttribute("data-label", /broken seed \(fails on purpose\) — error · \d+ ms/);
+  await expect(broken.locator(".case-head")).toHaveAttribute("data-label", /broken seed \(fails on purpose\) — 错误 · \d+ ms/); // a zh run
   await expect(broken.locator(".case-body")).toBeVisible();
   const passed = page.locator('.case[data-outcome="passed"]');
   await expect(passed).toHaveCount(3);

@@ -8,7 +8,7 @@
 //! (or a closure that makes it) and gets plain values back.
 
 use futures::Stream;
-use leptos::ev::MouseEvent;
+use leptos::ev::{ClipboardEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -97,7 +97,14 @@ pub fn hold_view(pre: Pre) -> impl FnOnce() {
     if HELD.with_borrow(Option::is_none) {
         let held = pre.get_untracked().and_then(|p| {
             let r = p.get_bounding_client_rect();
-            let el = document().element_from_point((r.left() + r.width() / 2.0) as f32, (r.top() + 2.0) as f32)?;
+            // The first log line below the pane's top: scrolled to the very
+            // top (a reader pushing up there), the top pixels are the
+            // `<pre>`'s padding and case headers, which stay put while older
+            // lines come in below them.
+            let x = (r.left() + r.width() / 2.0) as f32;
+            let el = (0..40)
+                .filter_map(|i| document().element_from_point(x, (r.top() + 2.0 + 6.0 * i as f64) as f32))
+                .find_map(|el| el.closest(".line").ok().flatten())?;
             p.contains(Some(&el)).then(|| {
                 let was = el.get_bounding_client_rect().top();
                 Held { el, was, put_back: false }
@@ -243,6 +250,68 @@ pub fn set_line_html(seq: u64, html: &str) {
     }
 }
 
-pub fn copy_to_clipboard(text: String) {
-    let _ = window().navigator().clipboard().write_text(&text);
+/// Puts `text` on the clipboard; `done` hears whether it got there (the
+/// page says "copied" only then).
+pub fn copy_to_clipboard(text: String, done: impl FnOnce(bool) + 'static) {
+    let written = window().navigator().clipboard().write_text(&text);
+    leptos::task::spawn_local(async move { done(wasm_bindgen_futures::JsFuture::from(written).await.is_ok()) });
+}
+
+/// The body of a GET of `url` on this server, as text; `None` on any failure.
+pub async fn fetch_text(url: &str) -> Option<String> {
+    let reply = wasm_bindgen_futures::JsFuture::from(window().fetch_with_str(url)).await.ok()?;
+    let reply: web_sys::Response = reply.dyn_into().ok()?;
+    if !reply.ok() {
+        return None;
+    }
+    wasm_bindgen_futures::JsFuture::from(reply.text().ok()?).await.ok()?.as_string()
+}
+
+/// Moves the keyboard focus to the element `#<id>`, if it is in the page.
+pub fn focus_element(id: &str) {
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// Ctrl+A (⌘A) in the log pane selects the log's text, not the whole page;
+/// `true` when `ev` was that key (it is then handled).
+pub fn select_all_in(pre: Pre, ev: &KeyboardEvent) -> bool {
+    let select_all = (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && ev.key().eq_ignore_ascii_case("a");
+    let (true, Some(p)) = (select_all, pre.get_untracked()) else { return false };
+    ev.prevent_default();
+    if let Ok(Some(sel)) = window().get_selection() {
+        let _ = sel.select_all_children(&p);
+    }
+    true
+}
+
+/// Copying a selection inside the log copies its text as the document holds
+/// it: lines in folded cases are in the selection but not drawn, and the
+/// browser's own copy leaves out what is not drawn. Lines of a level the
+/// reader hid stay out (`hidden`: the levels' class names, `lv-ERROR`…).
+/// A selection that reaches beyond the log is left to the browser.
+pub fn copy_log_selection(pre: Pre, ev: &ClipboardEvent, hidden: &[String]) {
+    let (Some(p), Ok(Some(sel)), Some(data)) = (pre.get_untracked(), window().get_selection(), ev.clipboard_data())
+    else {
+        return;
+    };
+    let Ok(range) = sel.get_range_at(0) else { return };
+    let inside = range.common_ancestor_container().is_ok_and(|n| p.contains(Some(&n)));
+    let Ok(copy) = range.clone_contents() else { return };
+    if !inside {
+        return;
+    }
+    for class in hidden {
+        if let Ok(list) = copy.query_selector_all(&format!(".{class}")) {
+            for i in 0..list.length() {
+                if let Some(n) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                    n.remove();
+                }
+            }
+        }
+    }
+    if data.set_data("text/plain", &copy.text_content().unwrap_or_default()).is_ok() {
+        ev.prevent_default();
+    }
 }

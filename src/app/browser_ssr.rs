@@ -4,7 +4,7 @@
 //! the page's code compiles for both builds without a `#[cfg]` of its own.
 
 use futures::Stream;
-use leptos::ev::MouseEvent;
+use leptos::ev::{ClipboardEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -80,4 +80,16 @@ pub fn line_text(_seq: u64) -> Option<String> {
 
 pub fn set_line_html(_seq: u64, _html: &str) {}
 
-pub fn copy_to_clipboard(_text: String) {}
+pub fn copy_to_clipboard(_text: String, _done: impl FnOnce(bool) + 'static) {}
+
+pub async fn fetch_text(_url: &str) -> Option<String> {
+    None
+}
+
+pub fn focus_element(_id: &str) {}
+
+pub fn select_all_in(_pre: Pre, _ev: &KeyboardEvent) -> bool {
+    false
+}
+
+pub fn copy_log_selection(_pre: Pre, _ev: &ClipboardEvent, _hidden: &[String]) {}

@@ -65,20 +65,25 @@ fn Home() -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
     // The run list: the runs panel keeps it fresh, the log view's summary reads it.
     let runs = RwSignal::new(Vec::new());
+    // The log comes before the side panels in the page, so the keyboard
+    // reaches its controls before the whole history and a phone shows it
+    // first; CSS still draws the panels on the left of a wide window. On `/`
+    // (no run yet) a phone shows the suites first: there is no log to read.
     view! {
+        <a class="skip" href="#log" on:click=move |ev| { ev.prevent_default(); browser::focus_element("log") }>"skip to log"</a>
         <header class="top">
             <a class="brand" href="/">"livesmoke"</a>
             <span class="tagline">"smoke suites, live"</span>
             <span class="hydration" data-hydrated=move || hydrated.get().to_string()></span>
         </header>
-        <main class="layout">
+        <main class="layout" class:has-run=move || selected.get().is_some()>
+            <section class="main">
+                <log_view::LogView run=selected runs/>
+            </section>
             <aside class="side">
                 <suites_panel::SuitesPanel hydrated/>
                 <runs_panel::RunsPanel selected runs/>
             </aside>
-            <section class="main">
-                <log_view::LogView run=selected runs/>
-            </section>
         </main>
     }
 }

@@ -73,7 +73,7 @@ impl CaseRun<'_> {
         let ms = started.elapsed().as_millis();
         let text = Msg::CaseEnd { case: &name, outcome, ms }.render(self.lang);
         let level = if outcome.is_quiet() { Level::Info } else { Level::Error };
-        let end = CaseEnd { outcome, ms: ms as u64, cleanup_ok: cleanup_errors.is_empty() };
+        let end = CaseEnd { outcome, ms: ms as u64, cleanup_ok: cleanup_errors.is_empty(), lang: Some(self.lang) };
         self.log.case_end(level, text, end).await;
         CaseReport {
             name,

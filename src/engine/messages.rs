@@ -3,6 +3,7 @@
 //! message without both texts does not compile.
 
 use crate::logging::Logger;
+pub use crate::model::Lang;
 use crate::model::{CaseOutcome, Phase};
 
 /// Where one step's lines go: its logger, its phase, the run's language.
@@ -19,26 +20,6 @@ impl StepLog<'_> {
 
     pub async fn debug(&self, msg: Msg<'_>) {
         self.log.debug(msg.render(self.lang)).await;
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// The seed's language, and the default.
-    #[default]
-    Zh,
-    En,
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "zh" => Ok(Lang::Zh),
-            "en" => Ok(Lang::En),
-            other => Err(format!("unknown language `{other}` (zh or en)")),
-        }
     }
 }
 
@@ -138,7 +119,7 @@ impl Msg<'_> {
             (Lang::Zh, StepsSkipped { count }) => format!("跳过 {count} 个后续步骤"),
             (Lang::En, StepsSkipped { count }) => format!("{count} remaining steps skipped"),
             (Lang::Zh, CaseEnd { case, outcome, ms }) => {
-                format!("用例结束: {case} — {} ({ms} ms)", zh_outcome(*outcome))
+                format!("用例结束: {case} — {} ({ms} ms)", outcome.word(Lang::Zh))
             }
             (Lang::En, CaseEnd { case, outcome, ms }) => format!("case finished: {case} — {outcome} ({ms} ms)"),
             (Lang::Zh, RunSummary { passed, failed, error, skipped, secs }) => {
@@ -160,15 +141,6 @@ fn zh_phase(phase: Phase) -> &'static str {
         Phase::Step => "执行步骤",
         Phase::Undo => "撤销",
         Phase::Teardown => "后置清理",
-    }
-}
-
-fn zh_outcome(outcome: CaseOutcome) -> &'static str {
-    match outcome {
-        CaseOutcome::Passed => "通过",
-        CaseOutcome::Failed => "失败",
-        CaseOutcome::Error => "错误",
-        CaseOutcome::Skipped => "跳过",
     }
 }
 

@@ -88,7 +88,7 @@ mod tests {
             case: Some("a \"case\"".into()),
             phase: Some(Phase::Teardown),
             step: Some(u32::MAX),
-            end: Some(CaseEnd { outcome: crate::model::CaseOutcome::Failed, ms: 12, cleanup_ok: false }),
+            end: Some(CaseEnd { outcome: crate::model::CaseOutcome::Failed, ms: 12, cleanup_ok: false, lang: None }),
             dropped: 0,
         };
         let mut lines = vec![plain.clone(), full, LogLine::gap(99, 7, 3)];

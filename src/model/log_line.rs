@@ -1,4 +1,4 @@
-use super::{CaseOutcome, Level, LogOutline};
+use super::{CaseOutcome, Lang, Level, LogOutline};
 use chrono::{DateTime, Local, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,13 @@ pub struct CaseEnd {
     pub ms: u64,
     /// Whether every undo and teardown step succeeded.
     pub cleanup_ok: bool,
+    /// The run's language, so the page's case header names the outcome as
+    /// the run's own lines do. Kept here, on the one line that needs it, and
+    /// not with the run: the header is drawn from this line (or from a log
+    /// outline that carries it), which any stored log still has. `None`: a
+    /// log written before it was kept, or a run with no language (bench).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
 }
 
 fn is_zero(n: &u64) -> bool {

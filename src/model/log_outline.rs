@@ -75,7 +75,7 @@ mod tests {
             case: case.map(str::to_string),
             phase: None,
             step: None,
-            end: end.map(|o| CaseEnd { outcome: o.parse().unwrap(), ms: 5, cleanup_ok: true }),
+            end: end.map(|o| CaseEnd { outcome: o.parse().unwrap(), ms: 5, cleanup_ok: true, lang: None }),
             dropped: 0,
         }
     }

@@ -7,6 +7,8 @@
 pub mod api_error;
 /// How a case ended (passed, failed, error, skipped), shared by the engine and the page.
 pub mod case_outcome;
+/// The language a run logs in (zh, the seed's, or en), and outcomes in it.
+pub mod lang;
 /// Severity of a log line (the seed's five levels).
 pub mod level;
 /// One numbered log line, and the page of lines a cursor read returns.
@@ -22,6 +24,7 @@ pub mod suite_info;
 
 pub use api_error::ApiError;
 pub use case_outcome::CaseOutcome;
+pub use lang::Lang;
 pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
 pub use log_outline::{LogOutline, SectionMark};

@@ -87,7 +87,7 @@ async fn in_cases(logger: &Logger, n: u64, cases: u64, prefix: &str) {
             case.log(level, format!("{prefix} {i}")).await;
         }
         let outcome = if k == 1 { crate::model::CaseOutcome::Failed } else { crate::model::CaseOutcome::Passed };
-        let end = CaseEnd { outcome, ms: 1, cleanup_ok: true };
+        let end = CaseEnd { outcome, ms: 1, cleanup_ok: true, lang: None };
         case.case_end(Level::Info, format!("{prefix} {last}: {outcome}"), end).await;
     }
 }

@@ -124,7 +124,8 @@ pub fn LogView(run: Memo<Option<u64>>, runs: RwSignal<Vec<RunInfo>>) -> impl Int
             <pre id="log" class=classes node_ref=pre tabindex="0" on:scroll=move |_| scroll::on_scroll(state, pre) on:click=move |ev| permalink::on_log_click(ev, state)
                 on:wheel=move |ev| scroll::on_wheel(state, pre, &ev)
                 on:touchmove=move |_| scroll::on_press(state)
-                on:keydown=move |ev| scroll::on_key(state, pre, &ev)
+                on:keydown=move |ev| if !browser::select_all_in(pre, &ev) { scroll::on_key(state, pre, &ev) }
+                on:copy=move |ev| browser::copy_log_selection(pre, &ev, &state.display.hidden_classes())
                 on:pointerdown=move |_| scroll::on_press(state)
                 on:pointermove=move |ev| scroll::on_pointer_move(state, &ev)>
                 <For each=move || state.lines.sections.get() key=|s| s.id let:s>

@@ -2,6 +2,7 @@
 //! rendered lines (a placeholder chunk holds its lines' height until drawn).
 
 use super::state::lines::Section;
+use crate::model::Lang;
 use leptos::prelude::*;
 
 /// `pre.log`'s line height (style/main.css): a placeholder chunk of n lines is
@@ -14,7 +15,8 @@ pub fn SectionView(section: Section) -> impl IntoView {
     let Section { id, case, end, chunks, open, keep_open } = section;
     let head = case.clone().map(|name| {
         let label = move || match end.get() {
-            Some(e) => format!("{} {name} — {} · {} ms{}", if open.get() { "▾" } else { "▸" }, e.outcome, e.ms, if e.cleanup_ok { "" } else { " · cleanup failed" }),
+            // The outcome in the run's own words (通过 in a zh run), as its lines say it.
+            Some(e) => format!("{} {name} — {} · {} ms{}", if open.get() { "▾" } else { "▸" }, e.outcome.word(e.lang.unwrap_or(Lang::En)), e.ms, if e.cleanup_ok { "" } else { " · cleanup failed" }),
             None => format!("{} {name} — running", if open.get() { "▾" } else { "▸" }),
         };
         let toggle = move || {

@@ -6,6 +6,9 @@ use crate::app::browser;
 use crate::model::{RunInfo, RunKind, RunStatus};
 use leptos::prelude::*;
 
+/// One case's row in the duration chart, in pixels (its label is 12 px).
+const ROW: usize = 18;
+
 /// `runs` is the run list the runs panel keeps fresh (status, counts).
 #[component]
 pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
@@ -68,10 +71,11 @@ fn RunActions(run: RunInfo) -> impl IntoView {
         view! { <button id="run-again" class="run-again" on:click=again>"run again"</button> }
     });
     let copy = move |_| {
-        browser::copy_to_clipboard(browser::page_address());
-        copied.set(true);
-        browser::after_ms(1500, move || {
-            copied.try_set(false);
+        browser::copy_to_clipboard(browser::page_address(), move |ok| {
+            copied.try_set(ok);
+            browser::after_ms(1500, move || {
+                copied.try_set(false);
+            });
         });
     };
     view! {
@@ -85,31 +89,42 @@ fn RunActions(run: RunInfo) -> impl IntoView {
     }
 }
 
-/// One bar per finished case, its length the case's duration.
+/// One bar per finished case, its length the case's duration, folded into a
+/// line of the summary: opened, it lies over the log (its height grows with
+/// the cases, and the toolbar and the log stay where they are). Drawn at its
+/// own size, never scaled down to a width, so its labels stay readable.
 #[component]
 fn DurationChart() -> impl IntoView {
     let state = expect_context::<LogState>();
-    move || {
-        let cases = state.lines.case_durations();
-        if cases.is_empty() {
-            return None;
-        }
+    let cases = Memo::new(move |_| state.lines.case_durations());
+    // The `<details>` outlives new cases (a reader's open chart stays open
+    // while the run goes on); only its summary and bars are drawn again.
+    let chart = move || {
+        let cases = cases.get();
         let max = cases.iter().map(|(_, e)| e.ms).max().unwrap_or(1).max(1) as f64;
-        let rows = cases.len();
-        Some(view! {
-            <svg id="duration-chart" class="duration-chart" role="img" aria-label="case durations" viewBox=format!("0 0 480 {}", rows * 14) width="480" height=rows * 14>
+        let height = cases.len() * ROW;
+        view! {
+            <svg id="duration-chart" class="duration-chart" role="img" aria-label="case durations" width="480" height=height>
                 {cases.into_iter().enumerate().map(|(i, (name, end))| {
                     let w = (end.ms as f64 / max * 300.0).max(1.0);
-                    let y = i * 14;
+                    let y = i * ROW;
                     view! {
                         <g>
                             <title>{format!("{name}: {} ms, {}", end.ms, end.outcome)}</title>
-                            <rect x="0" y=y + 2 width=w height="10" class=format!("bar bar-{}", end.outcome)></rect>
-                            <text x=w + 4.0 y=y + 11 class="bar-label">{format!("{} ms {name}", end.ms)}</text>
+                            <rect x="0" y=y + 3 width=w height="12" class=format!("bar bar-{}", end.outcome)></rect>
+                            <text x=w + 4.0 y=y + 14 class="bar-label">{format!("{} ms {name}", end.ms)}</text>
                         </g>
                     }
                 }).collect_view()}
             </svg>
-        })
+        }
+    };
+    view! {
+        <Show when=move || cases.with(|c| !c.is_empty())>
+            <details id="durations" class="durations">
+                <summary>{move || format!("case durations ({})", cases.with(Vec::len))}</summary>
+                <div class="duration-pop">{chart}</div>
+            </details>
+        </Show>
     }
 }

@@ -12,6 +12,14 @@ pub struct Display {
     pub relative: RwSignal<bool>,
 }
 
+impl Display {
+    /// The line classes of the hidden levels (`lv-DEBUG`…): what a copy leaves out.
+    pub fn hidden_classes(&self) -> Vec<String> {
+        let hidden = self.hidden_levels.get_untracked();
+        crate::model::Level::ALL.iter().zip(hidden).filter(|(_, h)| *h).map(|(l, _)| format!("lv-{l}")).collect()
+    }
+}
+
 impl Default for Display {
     fn default() -> Self {
         Display { hidden_levels: RwSignal::new([false; 5]), wrap: RwSignal::new(true), relative: RwSignal::new(false) }
