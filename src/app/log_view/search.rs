@@ -65,7 +65,12 @@ pub async fn refresh_search(state: LogState, pre: Pre) {
         }
         search.searched.set_value(page.next.max(after));
         if !page.seqs.is_empty() {
-            search.hits.update(|h| h.extend(page.seqs));
+            // Hits are strictly increasing seqs: a page that overlaps the
+            // hits already taken (two searches crossing) adds only what is new.
+            search.hits.update(|h| {
+                let last = h.last().copied().unwrap_or(0);
+                h.extend(page.seqs.into_iter().filter(|s| *s > last))
+            });
         }
         search.counting.set(page.more);
         if search.show_first.get_value() && (!search.hits.with_untracked(Vec::is_empty) || !page.more) {
