@@ -64,8 +64,10 @@ impl LogQuery {
     }
 }
 
-/// A query value as an unsigned decimal number.
-fn number(key: &str, value: &str) -> Result<u64, ApiError> {
+/// A query value as an unsigned decimal number (every endpoint that takes a
+/// run id or a cursor in its query string reads it here, so they refuse a bad
+/// one alike).
+pub fn number(key: &str, value: &str) -> Result<u64, ApiError> {
     let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     match value.parse::<u64>() {
         Ok(n) if digits => Ok(n),

@@ -1,5 +1,5 @@
 use super::state::AppState;
-use crate::model::{ApiError, LogLine};
+use crate::model::{log_query, ApiError, LogLine};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -31,9 +31,9 @@ async fn download(
     content_type: &'static str,
     fmt: fn(&LogLine) -> String,
 ) -> Response {
-    let run = match q.run.as_deref().map(str::parse::<u64>) {
+    let run = match q.run.as_deref().map(|v| log_query::number("run", v)) {
         Some(Ok(run)) => run,
-        Some(Err(e)) => return ApiError::bad_request(format!("bad query: run: {e}")).into_response(),
+        Some(Err(e)) => return e.into_response(),
         None => return ApiError::bad_request("missing argument: run").into_response(),
     };
     let finished = match state.known_run(run).await {
