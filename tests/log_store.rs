@@ -200,7 +200,7 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
     assert_eq!(all.len(), 6_005);
 
     // keep 1,000: lines 1..=5,005 come as an outline (on disk and in memory), then the newest
-    let page = p.store.read_keeping::<Vec<LogLine>>(11, 0, 2_000, Some(1_000)).await.unwrap().unwrap();
+    let page = p.logs.read_keeping::<Vec<LogLine>>(11, 0, 2_000, Some(1_000)).await.unwrap().unwrap();
     let outline = page.outline.as_deref().expect("an outline of the 5,005 older lines");
     let mut expected = LogOutline::default();
     all[..5_005].iter().for_each(|l| expected.add(l));
@@ -216,11 +216,11 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
     assert!(page.done || page.next == 6_005);
 
     // a cursor already past most of it: fewer than 1,000 lines would be skipped, so none are
-    let near = p.store.read_keeping::<Vec<LogLine>>(11, 4_500, 2_000, Some(1_000)).await.unwrap().unwrap();
+    let near = p.logs.read_keeping::<Vec<LogLine>>(11, 4_500, 2_000, Some(1_000)).await.unwrap().unwrap();
     assert!(near.outline.is_none());
     assert_eq!(near.lines[0].seq, 4_501);
     // a reader that keeps everything gets the lines themselves
-    let plain = p.store.read_keeping::<Vec<LogLine>>(11, 0, 2_000, None).await.unwrap().unwrap();
+    let plain = p.logs.read_keeping::<Vec<LogLine>>(11, 0, 2_000, None).await.unwrap().unwrap();
     assert!(plain.outline.is_none());
     assert_eq!(plain.lines.len(), 2_000);
 }
@@ -229,7 +229,7 @@ async fn a_reader_that_keeps_the_newest_lines_gets_the_older_ones_summarized_exa
 async fn an_outline_takes_a_gap_marker_whole_and_names_the_last_real_line() {
     let p = pipe(100);
     run_without_a_file(&p, 12, 3_000).await; // only the newest 100 lines survive
-    let page = p.store.read_keeping::<Vec<LogLine>>(12, 0, 500, Some(50)).await.unwrap().unwrap();
+    let page = p.logs.read_keeping::<Vec<LogLine>>(12, 0, 500, Some(50)).await.unwrap().unwrap();
     let outline = page.outline.as_deref().unwrap();
     assert_eq!(outline.gaps.len(), 1);
     assert_eq!((outline.gaps[0].seq, outline.gaps[0].dropped), (2_900, 2_900));
@@ -244,8 +244,8 @@ async fn an_outline_takes_a_gap_marker_whole_and_names_the_last_real_line() {
 /// compared parsed, with that time set aside.
 async fn assert_wire_reply_is_the_page(p: &Pipe, run: u64, after: u64, limit: usize, keep: Option<u64>) {
     let what = format!("run {run}, after {after}, limit {limit}, keep {keep:?}");
-    let wire = to_json(&p.store.read_keeping::<WireLines>(run, after, limit, keep).await.unwrap().unwrap());
-    let page: LogPage = p.store.read_keeping(run, after, limit, keep).await.unwrap().unwrap();
+    let wire = to_json(&p.logs.read_keeping::<WireLines>(run, after, limit, keep).await.unwrap().unwrap());
+    let page: LogPage = p.logs.read_keeping(run, after, limit, keep).await.unwrap().unwrap();
     let mut replied: LogPage = serde_json::from_slice(&wire).unwrap_or_else(|e| panic!("{what}: not a page: {e}"));
     if page.lines.iter().any(LogLine::is_gap) {
         let mut page = page;
@@ -336,8 +336,8 @@ async fn search_matches_the_level_and_message_as_the_page_shows_them_and_pages_o
     log.error("其他 错误").await; // 5
     p.queue.flush().await.unwrap();
     let seqs = |q: &'static str| {
-        let store = p.store.clone();
-        async move { store.search(5, q, 0, 100).await.unwrap().seqs }
+        let logs = p.logs.clone();
+        async move { logs.search(5, q, 0, 100).await.unwrap().seqs }
     };
     assert_eq!(seqs("[ERROR]").await, vec![2, 3, 5]);
     assert_eq!(seqs("error").await, vec![2, 3, 4, 5]);
@@ -347,10 +347,10 @@ async fn search_matches_the_level_and_message_as_the_page_shows_them_and_pages_o
     assert_eq!(seqs("[ERROR]: 其他").await, vec![5]);
     assert_eq!(seqs("2026-").await, Vec::<u64>::new(), "the time is not part of the searched text");
     // more hits than one page: `next` and `more` lead through the rest
-    let first = p.store.search(5, "error", 0, 2).await.unwrap();
+    let first = p.logs.search(5, "error", 0, 2).await.unwrap();
     assert_eq!((first.seqs.clone(), first.more), (vec![2, 3], true));
-    let rest = p.store.search(5, "error", first.next, 2).await.unwrap();
+    let rest = p.logs.search(5, "error", first.next, 2).await.unwrap();
     assert_eq!(rest.seqs, vec![4, 5]);
-    let end = p.store.search(5, "error", rest.next, 2).await.unwrap();
+    let end = p.logs.search(5, "error", rest.next, 2).await.unwrap();
     assert_eq!((end.seqs, end.more), (Vec::<u64>::new(), false));
 }

@@ -9,11 +9,12 @@ use livesmoke::logging::Redactor;
 use livesmoke::model::{CaseCounts, Level, RunKind, RunStatus};
 use livesmoke::runs::interrupted_note;
 use livesmoke::runs::run_registry::{NewRun, RunFilter};
-use livesmoke::runs::{Launcher, Pipeline, RunRegistry};
+use livesmoke::runs::sqlite_registry::SqliteRegistry;
+use livesmoke::runs::{Launcher, Pipeline};
 use serde_json::Value;
 
 fn suite_run<'a>(suite: &'a str, env: Option<&'a str>, cases: u32) -> NewRun<'a> {
-    NewRun { suite, file: Some(suite), env, lang: Some("en"), kind: RunKind::Suite, cases }
+    NewRun { suite, file: Some(suite), env, lang: Some("en"), kind: RunKind::Suite, cases, pool: None }
 }
 
 #[tokio::test]
@@ -21,7 +22,7 @@ async fn runs_survive_a_restart_and_a_cut_off_run_is_interrupted() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("livesmoke.db");
     {
-        let reg = RunRegistry::open(&db).await.unwrap();
+        let reg = SqliteRegistry::open(&db).await.unwrap();
         let a = reg.create(&suite_run("a", Some("staging"), 3)).await.unwrap();
         let counts = CaseCounts { total: 3, passed: 2, failed: 1, ..Default::default() };
         reg.finish(a.id, RunStatus::Failed, counts).await.unwrap();
@@ -29,7 +30,7 @@ async fn runs_survive_a_restart_and_a_cut_off_run_is_interrupted() {
         reg.progress(b.id, CaseCounts { total: 1, ..Default::default() });
         assert_eq!(reg.list(&RunFilter::newest(10)).await.unwrap()[0].status, RunStatus::Running);
     } // the server stops while b is running
-    let reg = RunRegistry::open(&db).await.unwrap();
+    let reg = SqliteRegistry::open(&db).await.unwrap();
     let cut_off = reg.interrupt_left_running().await.unwrap();
     let runs = reg.list(&RunFilter::newest(10)).await.unwrap();
     assert_eq!(runs.len(), 2);
@@ -69,7 +70,7 @@ async fn a_registry_from_before_kinds_and_names_keeps_its_runs() {
         }
         pool.close().await;
     }
-    let reg = RunRegistry::open(&db).await.unwrap();
+    let reg = SqliteRegistry::open(&db).await.unwrap();
     let all = reg.list(&RunFilter::newest(10)).await.unwrap();
     let seen: Vec<_> = all.iter().map(|r| (r.suite.as_str(), r.file.as_deref(), r.kind)).collect();
     assert_eq!(
@@ -82,14 +83,14 @@ async fn a_registry_from_before_kinds_and_names_keeps_its_runs() {
     );
     drop(reg);
     // Opening again changes nothing more.
-    let reg = RunRegistry::open(&db).await.unwrap();
+    let reg = SqliteRegistry::open(&db).await.unwrap();
     assert_eq!(reg.list(&RunFilter::newest(10)).await.unwrap(), all);
 }
 
 #[tokio::test]
 async fn the_history_filters_by_suite_status_env_and_kind_and_pages_by_id() {
     let dir = tempfile::tempdir().unwrap();
-    let reg = RunRegistry::open(&dir.path().join("livesmoke.db")).await.unwrap();
+    let reg = SqliteRegistry::open(&dir.path().join("livesmoke.db")).await.unwrap();
     let mut ids = vec![];
     for i in 0..6u32 {
         let env = if i % 2 == 0 { Some("ci") } else { None };
@@ -144,7 +145,7 @@ async fn a_run_cut_off_by_a_restart_ends_with_why_in_its_log() {
     let pipeline = Pipeline::open(dir.path(), 10_000).await.unwrap();
     for (run, lang, lines) in [(en, "en", 3), (zh, "zh", 2)] {
         assert_eq!(pipeline.registry.get(run).await.unwrap().unwrap().status, RunStatus::Interrupted);
-        let page = pipeline.store.read(run, 0, 100, true).await.unwrap();
+        let page = pipeline.logs.read(run, 0, 100, true).await.unwrap();
         assert_eq!(page.lines.len() as u64, lines + 1, "{lang}: every line and then the note");
         let last = page.lines.last().unwrap();
         assert_eq!(
@@ -158,7 +159,7 @@ async fn a_run_cut_off_by_a_restart_ends_with_why_in_its_log() {
     drop(pipeline);
     // A second restart adds nothing: the run is no longer `running`.
     let pipeline = Pipeline::open(dir.path(), 10_000).await.unwrap();
-    assert_eq!(pipeline.store.read(en, 0, 100, true).await.unwrap().lines.len(), 4);
+    assert_eq!(pipeline.logs.read(en, 0, 100, true).await.unwrap().lines.len(), 4);
 }
 
 /// `livesmoke run` beside a live `serve` on one data directory: the second
@@ -174,7 +175,7 @@ async fn a_second_process_on_the_data_directory_leaves_a_live_run_alone() {
     launcher.flush().await;
     let second = Pipeline::open(dir.path(), 10_000).await.unwrap();
     assert_eq!(second.registry.get(run.info.id).await.unwrap().unwrap().status, RunStatus::Running);
-    let lines = first.store.read(run.info.id, 0, 100, false).await.unwrap().lines;
+    let lines = first.logs.read(run.info.id, 0, 100, false).await.unwrap().lines;
     assert_eq!(lines.iter().map(|l| l.msg.as_str()).collect::<Vec<_>>(), ["still going"]);
     run.finish(RunStatus::Passed, CaseCounts { total: 1, passed: 1, ..Default::default() }).await;
     assert_eq!(second.registry.get(run.info.id).await.unwrap().unwrap().status, RunStatus::Passed);

@@ -31,9 +31,8 @@ pub async fn list_runs(
     let given = |v: Option<String>| v.filter(|v| !v.is_empty());
     let status = match given(status) {
         Some(s) => Some(RunStatus::parse(&s).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "bad query: status: expected running, passed, failed, error or interrupted, got `{s}`"
-            ))
+            let all: Vec<&str> = RunStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ApiError::bad_request(format!("bad query: status: expected one of {}, got `{s}`", all.join(", ")))
         })?),
         None => None,
     };
@@ -109,8 +108,7 @@ pub fn RunsPanel(selected: Memo<Option<u64>>, runs: RwSignal<Vec<RunInfo>>) -> i
                     on:input=set(|s, v| s.suite = v)/>
                 <select id="runs-status" aria-label="status" on:change=set(|s, v| s.status = v)>
                     <option value="">"any status"</option>
-                    {[RunStatus::Running, RunStatus::Passed, RunStatus::Failed, RunStatus::Error, RunStatus::Interrupted]
-                        .map(|st| view! { <option value=st.as_str()>{st.as_str()}</option> })}
+                    {RunStatus::ALL.map(|st| view! { <option value=st.as_str()>{st.as_str()}</option> })}
                 </select>
                 <input id="runs-env" type="search" placeholder="env" aria-label="env"
                     on:input=set(|s, v| s.env = v)/>
@@ -196,6 +194,16 @@ pub fn duration_text(ms: i64) -> String {
     }
 }
 
+/// Team setup: `pool staging · on ci-runner:4121`; nothing for an embedded run.
+pub fn where_text(run: &RunInfo) -> Option<String> {
+    let pool = run.pool.as_deref().map(|p| format!("pool {p}"));
+    let worker = run.worker.as_deref().map(|w| format!("on {w}"));
+    match (pool, worker) {
+        (Some(p), Some(w)) => Some(format!("{p} · {w}")),
+        (p, w) => p.or(w),
+    }
+}
+
 #[component]
 fn RunRow(run: RunInfo, selected: Memo<Option<u64>>) -> impl IntoView {
     use chrono::TimeZone;
@@ -205,6 +213,7 @@ fn RunRow(run: RunInfo, selected: Memo<Option<u64>>) -> impl IntoView {
     let started = chrono::Local.timestamp_millis_opt(run.started_at).single();
     let counts = match (run.kind, status) {
         (RunKind::Bench, _) => "bench: lines, no cases".to_string(),
+        (_, RunStatus::Queued) => format!("{} cases, waiting for a worker", c.total),
         (_, RunStatus::Running) => format!("{}/{} cases", c.done(), c.total),
         _ => format!("{} passed · {} failed · {} error", c.passed, c.failed, c.error),
     };
@@ -215,6 +224,7 @@ fn RunRow(run: RunInfo, selected: Memo<Option<u64>>) -> impl IntoView {
                 <span class="run-suite" title=run.file.clone()>{run.suite.clone()}</span>
                 {run.env.clone().map(|e| view! { <span class="run-env">{e}</span> })}
                 // Labels (the pipeline issue adds them) go here, after env.
+                {where_text(&run).map(|w| view! { <span class="run-where">{w}</span> })}
                 <span class=format!("status status-{}", status.as_str())>{status.as_str()}</span>
                 <span class="run-counts">{counts}</span>
                 {started.map(|t| view! {

@@ -14,18 +14,26 @@ pub async fn list_suites() -> Result<Vec<SuiteInfo>, ApiError> {
     tokio::task::spawn_blocking(move || dir.list()).await.map_err(|e| ApiError::internal(e.to_string()))
 }
 
-/// `POST /api/run` with `suite=<file or name>` (and optional `env`, `lang`):
-/// starts a run and returns it; the log follows at `/api/log?run=<id>`. The
-/// name is the one the page shows (here and in the history).
+/// `POST /api/run` with `suite=<file or name>` (and optional `env`, `lang`,
+/// and in the team setup `pool`): starts a run (team setup: queues it for a
+/// worker of the pool) and returns it; the log follows at
+/// `/api/log?run=<id>`. The name is the one the page shows (here and in the
+/// history).
 #[server(prefix = "/api", endpoint = "run")]
-pub async fn start_run(suite: String, env: Option<String>, lang: Option<String>) -> Result<RunInfo, ApiError> {
+pub async fn start_run(
+    suite: String,
+    env: Option<String>,
+    lang: Option<String>,
+    pool: Option<String>,
+) -> Result<RunInfo, ApiError> {
     let state = crate::server::state::app_state()?;
     let lang = match lang.as_deref().filter(|l| !l.is_empty()) {
         Some(l) => l.parse().map_err(ApiError::bad_request)?,
         None => Default::default(),
     };
     let opts = crate::engine::RunOptions { env: env.filter(|e| !e.is_empty()), lang, ..Default::default() };
-    let info = state.launcher.start_file(&state.suites, &suite, opts).await?;
+    let pool = pool.filter(|p| !p.is_empty());
+    let info = state.launcher.start_file(&state.suites, &suite, opts, pool.as_deref()).await?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(axum::http::StatusCode::CREATED);
     }
@@ -61,7 +69,7 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
         let navigate = navigate.clone();
         let lang = lang.get_untracked();
         leptos::task::spawn_local(async move {
-            match start_run(file, Some(env), Some(lang)).await {
+            match start_run(file, Some(env), Some(lang), None).await {
                 Ok(info) => {
                     problem.set(None);
                     navigate(&format!("/runs/{}", info.id), Default::default());

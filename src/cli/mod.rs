@@ -1,5 +1,6 @@
 //! The command line. `serve` runs the web app; `run` and `check` use the same
-//! suite loader, engine and log pipeline, for CI.
+//! suite loader, engine and log pipeline, for CI; `worker` takes the team
+//! setup's queued runs.
 //!
 //! Exit codes: 0 all passed; 1 usage; 2 invalid suite files; 3 any error;
 //! 4 assertion failures only; 5 all passed but some cleanup failed.
@@ -16,6 +17,10 @@ pub mod run_cmd;
 pub mod serve_cmd;
 /// A failed step pointed at in its suite file, after `run`'s log.
 pub mod step_failure;
+/// The team database and lease options `serve --db` and `worker` share.
+pub mod team_args;
+/// `worker`: take queued runs from the team database and run them here.
+pub mod worker_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -39,6 +44,8 @@ pub enum Command {
     Run(run_cmd::RunArgs),
     /// Validate suite files and print what they would do.
     Check(check_cmd::CheckArgs),
+    /// Take queued runs from the team database (`serve --db`) and run them here.
+    Worker(worker_cmd::WorkerArgs),
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -55,6 +62,15 @@ pub struct ServeArgs {
     /// Also serve the benchmark-only endpoints (`POST /api/bench/produce?n=N[&rate=R][&msg=TEXT]`).
     #[arg(long, env = "LIVESMOKE_BENCH", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub bench: bool,
+    /// Team setup: keep runs and logs in this PostgreSQL (`postgres://…`),
+    /// shared by every instance and worker, instead of the data directory.
+    #[arg(long, env = "LIVESMOKE_DB")]
+    pub db: Option<String>,
+    #[command(flatten)]
+    pub team: team_args::TeamArgs,
+    /// With --db: do not run queued runs in this process (workers elsewhere do).
+    #[arg(long, requires = "db")]
+    pub no_worker: bool,
 }
 
 pub async fn main() -> i32 {
@@ -71,6 +87,7 @@ pub async fn main() -> i32 {
         Some(Command::Serve(args)) => serve_cmd::serve(args).await,
         Some(Command::Run(args)) => run_cmd::run(args).await,
         Some(Command::Check(args)) => check_cmd::check(args).await,
+        Some(Command::Worker(args)) => worker_cmd::worker(args).await,
     }
 }
 

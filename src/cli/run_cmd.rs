@@ -130,7 +130,7 @@ pub async fn run(args: RunArgs) -> i32 {
         // Print the run's log as it is written: the same cursor reads the page makes.
         let mut cursor = 0;
         loop {
-            match pipeline.store.read(run, cursor, 5_000, false).await {
+            match pipeline.logs.read(run, cursor, 5_000, false).await {
                 Ok(page) => {
                     print_lines(&page.lines, bar.as_ref());
                     if args.jsonl.is_some() {

@@ -1,4 +1,6 @@
 use super::ServeArgs;
+use crate::runs::team::worker;
+use crate::runs::RunRegistry;
 use crate::server::config::{leptos_options, ServerConfig};
 use crate::server::router::router;
 use crate::server::state::AppState;
@@ -10,7 +12,9 @@ pub async fn serve(args: ServeArgs) -> i32 {
     if let Some(addr) = args.addr {
         options.site_addr = addr;
     }
-    let config = ServerConfig { data_dir: args.data, suites_dir: args.suites, ..Default::default() };
+    let team = args.db.as_deref().map(|url| args.team.config(url));
+    let config =
+        ServerConfig { data_dir: args.data, suites_dir: args.suites, team: team.clone(), ..Default::default() };
     let state = match AppState::new(&config, options.clone()).await {
         Ok(s) => s,
         Err(e) => {
@@ -18,6 +22,10 @@ pub async fn serve(args: ServeArgs) -> i32 {
             return 1;
         }
     };
+    if let (Some(team), RunRegistry::Team(registry), false) = (&team, &*state.registry, args.no_worker) {
+        let cfg = args.team.worker(team, &config.suites_dir, &config.data_dir);
+        tokio::spawn(worker::work(registry.clone(), state.launcher.clone(), cfg, std::future::pending()));
+    }
     let listener = match tokio::net::TcpListener::bind(options.site_addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -25,15 +33,12 @@ pub async fn serve(args: ServeArgs) -> i32 {
             return 1;
         }
     };
-    tracing::info!(
-        "listening on http://{} (suites: {}, data: {})",
-        options.site_addr,
-        config.suites_dir.display(),
-        config.data_dir.display()
-    );
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+    let stored = match &config.team {
+        Some(team) => format!("team database: {}", crate::runs::team::pg_schema::redacted(&team.url)),
+        None => format!("data: {}", config.data_dir.display()),
     };
+    tracing::info!("listening on http://{} (suites: {}, {stored})", options.site_addr, config.suites_dir.display());
+    let shutdown = shutdown_signal();
     match axum::serve(listener, router(state, args_bench).into_make_service()).with_graceful_shutdown(shutdown).await {
         Ok(()) => 0,
         Err(e) => {
@@ -46,5 +51,24 @@ pub async fn serve(args: ServeArgs) -> i32 {
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "livesmoke=info,sqlx=error,warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Ctrl-C, or SIGTERM (how a container or service manager asks a process to stop).
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("cannot listen for SIGTERM");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }

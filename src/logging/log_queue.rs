@@ -41,6 +41,23 @@ pub struct LineEvent {
     pub end: Option<Box<crate::model::CaseEnd>>,
 }
 
+impl LineEvent {
+    /// The stored line, numbered `seq` by the writer.
+    pub fn into_line(self, seq: u64) -> crate::model::LogLine {
+        crate::model::LogLine {
+            seq,
+            ts: self.ts,
+            level: self.level,
+            msg: self.msg,
+            case: self.case.map(|c| c.to_string()),
+            phase: self.phase,
+            step: self.step,
+            end: self.end.map(|end| *end),
+            dropped: 0,
+        }
+    }
+}
+
 struct Shared {
     state: Mutex<State>,
     /// The writer waits here for events.
@@ -189,19 +206,38 @@ impl LogReceiver {
     /// should be empty; its allocation is handed back to the producers).
     /// Returns how many; 0 once every sender is gone and nothing is left.
     pub fn blocking_take(&mut self, batch: &mut Vec<LogEvent>) -> usize {
+        self.take_within(batch, None).unwrap_or(0)
+    }
+
+    /// Like [`blocking_take`](Self::blocking_take), but waits at most
+    /// `timeout` (forever when `None`): `Some(0)` when it ran out with nothing
+    /// queued, `None` once every sender is gone and nothing is left. For a
+    /// writer that has to retry its own work while no event comes.
+    pub fn take_within(&mut self, batch: &mut Vec<LogEvent>, timeout: Option<std::time::Duration>) -> Option<usize> {
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
         let mut st = self.shared.lock();
         loop {
             if !st.events.is_empty() {
                 std::mem::swap(&mut st.events, batch);
                 drop(st);
                 self.shared.room.notify_waiters();
-                return batch.len();
+                return Some(batch.len());
             }
             if st.senders_gone {
-                return 0;
+                return None;
             }
             st.writer_waiting = true;
-            st = self.shared.ready.wait(st).unwrap_or_else(|p| p.into_inner());
+            st = match deadline {
+                None => self.shared.ready.wait(st).unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        st.writer_waiting = false;
+                        return Some(0);
+                    }
+                    self.shared.ready.wait_timeout(st, left).unwrap_or_else(|p| p.into_inner()).0
+                }
+            };
         }
     }
 }

@@ -10,7 +10,7 @@ use super::file_readers::FileReaders;
 use super::log_file::{self, LogFileWriter};
 use super::now_ms;
 use super::page_lines::PageLines;
-use crate::model::{LogLine, LogOutline, LogPage, SearchPage};
+use crate::model::{LogLine, LogPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -24,8 +24,6 @@ const RING_FULL_SIZE_AT: usize = 1_024;
 const FINISHED_IN_MEMORY: usize = 32;
 /// Threads reading runs' files (see [`FileReaders`]).
 const FILE_READERS: usize = 2;
-/// The fewest skipped lines worth an outline (below it, the lines come as they are).
-pub const OUTLINE_MIN: u64 = 1_000;
 
 /// Per-run state shared by the writer and the readers.
 #[derive(Debug, Default)]
@@ -52,6 +50,8 @@ pub enum ReadError {
     UnknownRun(u64),
     #[error("reading the log of run {run}: {source}")]
     Io { run: u64, source: std::io::Error },
+    #[error("reading the log of run {run}: {source}")]
+    Db { run: u64, source: sqlx::Error },
 }
 
 pub struct LogStore {
@@ -152,7 +152,12 @@ impl LogStore {
 
     /// Like [`read`](Self::read), but `None` when the store has no log for the
     /// run (never wrote a line, or unknown): the caller asks the registry then.
-    pub async fn read_known(&self, run: u64, after: u64, limit: usize) -> Result<Option<LogPage>, ReadError> {
+    pub async fn read_known<L: PageLines>(
+        &self,
+        run: u64,
+        after: u64,
+        limit: usize,
+    ) -> Result<Option<LogPage<L>>, ReadError> {
         let Some(log) = self.get(run).await? else { return Ok(None) };
         Ok(Some(self.read_from(&log, run, after, limit).await?))
     }
@@ -288,82 +293,6 @@ impl LogStore {
         }
     }
 
-    /// Lines after `after` whose `[LEVEL]: message` contains `query`
-    /// (case-insensitive), over the whole stored log, at most `max` seqs.
-    pub async fn search(&self, run: u64, query: &str, after: u64, max: usize) -> Result<SearchPage, ReadError> {
-        let needle = query.to_lowercase();
-        let mut seqs = Vec::new();
-        let mut more = false;
-        let mut text = String::new();
-        let next = self
-            .each_line(run, after, |line| {
-                if !line.is_gap() && shown_text_contains(line, &needle, &mut text) {
-                    seqs.push(line.seq);
-                    more = seqs.len() >= max;
-                }
-                !more
-            })
-            .await?;
-        Ok(SearchPage { run, seqs, next, more })
-    }
-
-    /// A read for a reader that draws only the newest `keep` lines: when
-    /// more than `keep` (and at least [`OUTLINE_MIN`] more) follow `after`,
-    /// the older ones come as the page's outline, and its lines are the
-    /// newest ones. `None` when the store has no log for the run. The poll
-    /// endpoint's hot path (no database query per read), with lines as
-    /// [`WireLines`](super::page_lines::WireLines) there.
-    pub async fn read_keeping<L: PageLines>(
-        &self,
-        run: u64,
-        after: u64,
-        limit: usize,
-        keep: Option<u64>,
-    ) -> Result<Option<LogPage<L>>, ReadError> {
-        let Some(log) = self.get(run).await? else { return Ok(None) };
-        if let Some(upto) = keep.map(|k| log.last_seq().saturating_sub(k)).filter(|u| *u >= after + OUTLINE_MIN) {
-            let outline = self.outline(run, after, upto).await?;
-            let mut page = self.read_from(&log, run, outline.upto, limit).await?;
-            page.outline = Some(Box::new(outline));
-            return Ok(Some(page));
-        }
-        Ok(Some(self.read_from(&log, run, after, limit).await?))
-    }
-
-    /// The summary of the lines `after < seq <= upto` (a gap marker that
-    /// starts in the range is taken whole, so it may end past `upto`).
-    pub async fn outline(&self, run: u64, after: u64, upto: u64) -> Result<LogOutline, ReadError> {
-        let mut outline = LogOutline::default();
-        self.each_line(run, after, |line| {
-            if line.first_seq() > upto {
-                return false;
-            }
-            outline.add(line);
-            line.seq < upto
-        })
-        .await?;
-        Ok(outline)
-    }
-
-    /// Calls `visit` with each line after `after` in order, until it returns
-    /// false or the log ends; returns the seq of the last line visited (the
-    /// cursor to go on from).
-    async fn each_line(&self, run: u64, after: u64, mut visit: impl FnMut(&LogLine) -> bool) -> Result<u64, ReadError> {
-        let mut cursor = after;
-        loop {
-            let page = self.read(run, cursor, 5_000, false).await?;
-            if page.lines.is_empty() {
-                return Ok(cursor);
-            }
-            for line in &page.lines {
-                if !visit(line) {
-                    return Ok(line.seq);
-                }
-            }
-            cursor = page.next;
-        }
-    }
-
     /// How many lines of a run are held in memory (bounded by the ring's capacity).
     pub fn memory_lines(&self, run: u64) -> usize {
         self.in_memory(run).map_or(0, |l| l.state.lock().unwrap().ring.len())
@@ -394,25 +323,6 @@ impl LogStore {
 
     pub(crate) fn open_file(&self, run: u64) -> std::io::Result<LogFileWriter> {
         LogFileWriter::open(&self.path_of(run))
-    }
-}
-
-/// Whether the line's `[LEVEL]: message` (what the page shows after the
-/// time, so a query may span the level and the message: `[ERROR]`,
-/// `]: select`) contains `needle`, case-insensitively (`needle` is lower
-/// case). `text` is one buffer reused from line to line; ASCII text (most
-/// logs) is lower-cased in it in place, other text is copied once more.
-fn shown_text_contains(line: &LogLine, needle: &str, text: &mut String) -> bool {
-    text.clear();
-    text.push('[');
-    text.push_str(line.level.as_str());
-    text.push_str("]: ");
-    text.push_str(&line.msg);
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-        text.contains(needle)
-    } else {
-        text.to_lowercase().contains(needle)
     }
 }
 

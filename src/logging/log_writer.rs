@@ -91,22 +91,13 @@ impl OpenRun {
     }
 
     fn push(&mut self, e: LineEvent) {
-        let line = LogLine {
-            seq: self.next_seq,
-            ts: e.ts,
-            level: e.level,
-            msg: e.msg,
-            case: e.case.map(|c| c.to_string()),
-            phase: e.phase,
-            step: e.step,
-            end: e.end.map(|end| *end),
-            dropped: 0,
-        };
+        let run = e.run;
+        let line = e.into_line(self.next_seq);
         self.next_seq += 1;
         if let Some(file) = &mut self.file {
             match file.append(&line, &mut self.index) {
                 Ok(()) => self.appended = line.seq,
-                Err(err) => self.disk_failed(e.run, err),
+                Err(err) => self.disk_failed(run, err),
             }
         }
         self.pending.push(line);

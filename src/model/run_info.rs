@@ -1,11 +1,13 @@
 use serde::{Deserialize, Serialize};
 
-/// Where a run stands. `Failed` means an expectation did not hold; `Error`
-/// means something broke (setup, connection, timeout); `Interrupted` means the
-/// server stopped while the run was going.
+/// Where a run stands. `Queued` waits for a worker (team setup only);
+/// `Failed` means an expectation did not hold; `Error` means something broke
+/// (setup, connection, timeout); `Interrupted` means the server stopped, or
+/// the worker's lease ran out, while the run was going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
+    Queued,
     Running,
     Passed,
     Failed,
@@ -14,8 +16,19 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
+    /// Every status, in a run's order of life (the history's filter lists them so).
+    pub const ALL: [RunStatus; 6] = [
+        RunStatus::Queued,
+        RunStatus::Running,
+        RunStatus::Passed,
+        RunStatus::Failed,
+        RunStatus::Error,
+        RunStatus::Interrupted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
+            RunStatus::Queued => "queued",
             RunStatus::Running => "running",
             RunStatus::Passed => "passed",
             RunStatus::Failed => "failed",
@@ -26,6 +39,7 @@ impl RunStatus {
 
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
+            "queued" => RunStatus::Queued,
             "running" => RunStatus::Running,
             "passed" => RunStatus::Passed,
             "failed" => RunStatus::Failed,
@@ -36,7 +50,7 @@ impl RunStatus {
     }
 
     pub fn is_finished(self) -> bool {
-        self != RunStatus::Running
+        !matches!(self, RunStatus::Queued | RunStatus::Running)
     }
 }
 
@@ -113,6 +127,12 @@ pub struct RunInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<i64>,
     pub counts: CaseCounts,
+    /// Which workers may take it (team setup: `POST /api/run`'s `pool`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    /// The worker that took it (team setup), once one has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
     // Labels (the pipeline issue adds them) belong here, beside env.
 }
 

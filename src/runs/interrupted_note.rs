@@ -1,4 +1,5 @@
-//! The last line of a run the server stopped in the middle of. The registry
+//! The last line of a run the server (or, in the team setup, its worker)
+//! stopped in the middle of. The registry
 //! marks such a run `interrupted` when the next process opens it; without
 //! this line its log would just stop, and a reader of the page or of a
 //! download could not tell a cut-off run from a slow one.
@@ -17,6 +18,15 @@ pub fn text(lang: Option<&str>) -> &'static str {
     match lang.and_then(|l| l.parse().ok()) {
         Some(Lang::Zh) => "本次运行进行中服务器停止了，运行被中断",
         _ => "the server stopped while this run was going; the run was interrupted",
+    }
+}
+
+/// The last line of a team run whose worker stopped renewing its lease
+/// (killed, cut off from the database, paused too long).
+pub fn lease_text(lang: Option<&str>, worker: &str) -> String {
+    match lang.and_then(|l| l.parse().ok()) {
+        Some(Lang::Zh) => format!("执行者 {worker} 的租约已过期（进程停止或与数据库失联），运行被中断"),
+        _ => format!("worker {worker} stopped renewing its lease (stopped, or cut off from the database); the run was interrupted"),
     }
 }
 

@@ -1,16 +1,18 @@
 //! The one place a run's life is written: recorded in the registry, its log
 //! opened in the store, a logger made, the producer spawned, and the end
-//! recorded in both. The page (`POST /api/run`), the CLI's `run` and the
-//! benchmark's endpoints all start runs here, so a change to that life (a
-//! second store, a worker taking runs from a queue) is made once.
+//! recorded in both. The page (`POST /api/run`), the CLI's `run`, the team's
+//! workers and the benchmark's endpoints all start runs here. In the team
+//! setup the page's door queues the run instead, and a worker adopts it.
 
 use super::pipeline::Pipeline;
+use super::run_logs::RunLogs;
 use super::run_registry::NewRun;
 use super::suites_dir::{FindError, SuitesDir};
 use super::RunRegistry;
 use crate::engine::{self, runner::Plan, Lang, RunOptions, RunReport};
-use crate::logging::{LogQueue, LogStore, Logger, Redactor};
+use crate::logging::{LogQueue, Logger, Redactor};
 use crate::model::{ApiError, CaseCounts, RunInfo, RunKind, RunStatus};
+use crate::runs::team::pg_registry::QueuedOptions;
 use crate::suite::{loader, LoadedSuite};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,7 +47,7 @@ impl From<LaunchError> for ApiError {
 #[derive(Clone)]
 pub struct Launcher {
     queue: LogQueue,
-    store: Arc<LogStore>,
+    logs: RunLogs,
     registry: Arc<RunRegistry>,
     /// Relative SQLite target paths point here.
     data_dir: PathBuf,
@@ -64,37 +66,65 @@ pub struct OpenRun {
     pub info: RunInfo,
     pub logger: Logger,
     registry: Arc<RunRegistry>,
+    queue: LogQueue,
 }
 
 impl Launcher {
     pub fn new(pipeline: &Pipeline, data_dir: impl Into<PathBuf>) -> Self {
         Launcher {
             queue: pipeline.queue.clone(),
-            store: pipeline.store.clone(),
+            logs: pipeline.logs.clone(),
             registry: pipeline.registry.clone(),
             data_dir: data_dir.into(),
         }
     }
 
     /// The page's door: finds `asked` (a file or a suite name) in `suites`
-    /// and loads it (off the runtime: both read files), resolves it for
-    /// `opts`, and starts it.
-    pub async fn start_file(&self, suites: &SuitesDir, asked: &str, opts: RunOptions) -> Result<RunInfo, LaunchError> {
+    /// and loads it (off the runtime: both read files). Embedded, it resolves
+    /// it for `opts` and starts it. In the team setup it queues it, with its
+    /// text, for a worker of `pool`: the worker resolves it (its secrets are
+    /// the worker's), so the server checks only what it can without them.
+    pub async fn start_file(
+        &self,
+        suites: &SuitesDir,
+        asked: &str,
+        opts: RunOptions,
+        pool: Option<&str>,
+    ) -> Result<RunInfo, LaunchError> {
         let suites = suites.clone();
         let asked = asked.to_string();
         let data_dir = self.data_dir.clone();
         let run_opts = opts.clone();
-        let (file, suite, plan) = tokio::task::spawn_blocking(move || -> Result<_, LaunchError> {
+        let team = matches!(*self.registry, RunRegistry::Team(_));
+        let (file, text, suite, plan) = tokio::task::spawn_blocking(move || -> Result<_, LaunchError> {
             let path = suites.find(&asked).map_err(LaunchError::NoSuchSuite)?;
-            let suite = loader::load(&path).map_err(|e| LaunchError::Invalid(e.to_string()))?;
-            let plan = engine::runner::prepare(&suite, &run_opts, &data_dir)
-                .map_err(|e| LaunchError::Invalid(e.to_string()))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| LaunchError::Invalid(format!("{}: cannot read the file: {e}", path.display())))?;
+            let suite = loader::parse(&path, &text).map_err(|e| LaunchError::Invalid(e.to_string()))?;
+            let plan = match team {
+                true => None,
+                false => Some(
+                    engine::runner::prepare(&suite, &run_opts, &data_dir)
+                        .map_err(|e| LaunchError::Invalid(e.to_string()))?,
+                ),
+            };
             let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            Ok((file, suite, plan))
+            Ok((file, text, suite, plan))
         })
         .await
         .map_err(|e| LaunchError::Internal(e.to_string()))??;
-        Ok(self.start_suite(&file, suite, plan, opts, |_| {}).await?.info)
+        match (&*self.registry, plan) {
+            (RunRegistry::Team(team), _) => {
+                let name = suite.name();
+                let new = NewRun { pool, ..new_run(&name, &file, &suite, &opts) };
+                let queued = QueuedOptions { fail_fast: opts.fail_fast, tags: opts.tags.clone() };
+                Ok(team.enqueue(&new, &text, &queued).await?)
+            }
+            (RunRegistry::Embedded(_), Some(plan)) => {
+                Ok(self.start_suite(&file, suite, plan, opts, |_| {}).await?.info)
+            }
+            (RunRegistry::Embedded(_), None) => unreachable!("an embedded run is resolved above"),
+        }
     }
 
     /// Starts a loaded, resolved suite from `file` (recorded with the run, so
@@ -110,23 +140,23 @@ impl Launcher {
         on_progress: impl Fn(CaseCounts) + Send + Sync + 'static,
     ) -> Result<StartedRun, LaunchError> {
         let name = suite.name();
-        let lang = match opts.lang {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        };
-        let new = NewRun {
-            suite: &name,
-            file: Some(file),
-            env: opts.env.as_deref(),
-            lang: Some(lang),
-            kind: RunKind::Suite,
-            cases: suite.suite.cases.len() as u32,
-        };
-        let run = self.open(&new, plan.redactor.clone()).await?;
+        let run = self.open(&new_run(&name, file, &suite, &opts), plan.redactor.clone()).await?;
+        Ok(StartedRun { info: run.info.clone(), report: self.run(run, suite, plan, opts, on_progress).await })
+    }
+
+    /// Produces an opened run: announces it (line 1 readable when this
+    /// returns), runs its cases in a task and finishes it there.
+    pub async fn run(
+        &self,
+        run: OpenRun,
+        suite: LoadedSuite,
+        plan: Plan,
+        opts: RunOptions,
+        on_progress: impl Fn(CaseCounts) + Send + Sync + 'static,
+    ) -> JoinHandle<RunReport> {
         engine::runner::announce(&suite, &run.logger, &opts).await;
         self.flush().await;
-        let info = run.info.clone();
-        let report = tokio::spawn(async move {
+        tokio::spawn(async move {
             let progress = |counts| {
                 run.progress(counts);
                 on_progress(counts);
@@ -134,17 +164,23 @@ impl Launcher {
             let report = engine::runner::run_announced(&suite, &plan, &run.logger, &opts, &progress).await;
             run.finish(report.status(), report.counts()).await;
             report
-        });
-        Ok(StartedRun { info, report })
+        })
+    }
+
+    /// Opens the log of a run already recorded (a team worker's claimed run).
+    pub fn adopt(&self, info: RunInfo, redactor: Redactor) -> OpenRun {
+        let logger = Logger::new(self.queue.clone(), info.id, redactor);
+        OpenRun { info, logger, registry: self.registry.clone(), queue: self.queue.clone() }
     }
 
     /// Records a new run and opens its log; the caller produces its lines
     /// through the returned logger and then finishes it.
     pub async fn open(&self, run: &NewRun<'_>, redactor: Redactor) -> Result<OpenRun, LaunchError> {
         let info = self.registry.create(run).await?;
-        self.store.create(info.id);
-        let logger = Logger::new(self.queue.clone(), info.id, redactor);
-        Ok(OpenRun { info, logger, registry: self.registry.clone() })
+        if let RunLogs::Embedded(store) = &self.logs {
+            store.create(info.id);
+        }
+        Ok(self.adopt(info, redactor))
     }
 
     /// Waits until every line logged so far is in the store.
@@ -161,11 +197,32 @@ impl OpenRun {
         self.registry.progress(self.info.id, counts);
     }
 
-    /// Marks its log complete (after its last line) and records how it ended.
+    /// Marks its log complete (after its last line) and records how it
+    /// ended, once every line is stored: a reader that sees the end has
+    /// every line there is to read.
     pub async fn finish(&self, status: RunStatus, counts: CaseCounts) {
         self.logger.finish().await;
+        if self.queue.flush().await.is_err() {
+            tracing::error!(run = self.info.id, "the log writer has stopped");
+        }
         if let Err(e) = self.registry.finish(self.info.id, status, counts).await {
             tracing::error!(run = self.info.id, error = %e, "recording the run's outcome failed");
         }
+    }
+}
+
+/// The registry's record of `suite` from `file`, run with `opts`.
+fn new_run<'a>(name: &'a str, file: &'a str, suite: &LoadedSuite, opts: &'a RunOptions) -> NewRun<'a> {
+    NewRun {
+        suite: name,
+        file: Some(file),
+        env: opts.env.as_deref(),
+        lang: Some(match opts.lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }),
+        kind: RunKind::Suite,
+        cases: suite.suite.cases.len() as u32,
+        pool: None,
     }
 }

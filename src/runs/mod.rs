@@ -1,5 +1,5 @@
 //! Runs: where they and their logs live, their history (in the embedded
-//! SQLite database, so it survives restarts), and the one place a run starts.
+//! SQLite database, or the team's PostgreSQL), and the one place a run starts.
 
 /// The line a run cut off by a stopped server ends with.
 pub mod interrupted_note;
@@ -9,11 +9,20 @@ pub mod launcher;
 pub mod pipeline;
 /// Whether this process is the data directory's only user (then `running` runs were cut off).
 pub mod presence;
-/// The runs table: create, list, finish; in-memory status of live runs.
+/// Reading runs' logs from either store; outline and search over its reads.
+pub mod run_logs;
+/// A new run and a history filter, as both registries take them.
+pub mod run_record;
+/// The run history, embedded or the team's: create, list, finish.
 pub mod run_registry;
+/// The embedded runs table (SQLite); in-memory status of live runs.
+pub mod sqlite_registry;
 /// The suites directory: listing files and resolving a requested name safely.
 pub mod suites_dir;
+/// The team setup: runs and logs in PostgreSQL, leases, workers.
+pub mod team;
 
 pub use launcher::{LaunchError, Launcher, OpenRun, StartedRun};
 pub use pipeline::Pipeline;
+pub use run_logs::RunLogs;
 pub use run_registry::RunRegistry;

@@ -1,23 +1,31 @@
-//! Where runs and their logs live: the log store and the writer thread that
-//! fills it through the bounded queue, and the run registry. Opened once per
-//! process, by `serve` and by the CLI's `run` alike, over one data directory.
+//! Where runs and their logs live: the log queue and the writer thread that
+//! empties it, the logs' readers, and the run registry. Opened once per
+//! process: by `serve` and the CLI's `run` over one data directory (the
+//! embedded default), or by `serve --db` and `worker` over the team's
+//! PostgreSQL.
 
 use super::presence::Presence;
+use super::run_logs::RunLogs;
+use super::sqlite_registry::SqliteRegistry;
+use super::team::lease_keeper;
+use super::team::leases::Leases;
+use super::team::pg_registry::PgRegistry;
+use super::team::{pg_logs::PgLogs, pg_schema, pg_writer, TeamConfig};
 use super::RunRegistry;
 use crate::logging::log_queue::{LogQueue, QUEUE_CAPACITY};
 use crate::logging::{log_writer, LogStore};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The log pipeline and the run registry over a data directory.
+/// The log pipeline and the run registry.
 pub struct Pipeline {
-    pub store: Arc<LogStore>,
+    pub logs: RunLogs,
     pub queue: LogQueue,
     pub registry: Arc<RunRegistry>,
     /// The writer thread; it ends once every sender of `queue` is gone.
     pub writer: std::thread::JoinHandle<()>,
-    /// Tells other processes on the same data directory this one is alive.
-    _presence: Presence,
+    /// Embedded: tells other processes on the same data directory this one is alive.
+    _presence: Option<Presence>,
 }
 
 impl Pipeline {
@@ -32,11 +40,9 @@ impl Pipeline {
         );
         let (queue, rx) = LogQueue::new(QUEUE_CAPACITY);
         let writer = log_writer::spawn(store.clone(), rx);
-        let registry = Arc::new(
-            RunRegistry::open(&data_dir.join("livesmoke.db"))
-                .await
-                .map_err(|e| format!("cannot open the run registry: {e}"))?,
-        );
+        let registry = SqliteRegistry::open(&data_dir.join("livesmoke.db"))
+            .await
+            .map_err(|e| format!("cannot open the run registry: {e}"))?;
         let lock = data_dir.join("livesmoke.lock");
         let (presence, alone) = tokio::task::spawn_blocking(move || Presence::take(&lock))
             .await
@@ -59,6 +65,31 @@ impl Pipeline {
         } else {
             presence
         };
-        Ok(Pipeline { store, queue, registry, writer, _presence: presence })
+        Ok(Pipeline {
+            logs: RunLogs::Embedded(store),
+            queue,
+            registry: Arc::new(RunRegistry::Embedded(registry)),
+            writer,
+            _presence: Some(presence),
+        })
+    }
+
+    /// Joins the team setup: connects to its PostgreSQL (migrating the
+    /// schema), starts the writer that stores this process's lines there and
+    /// the task that renews its leases and reaps expired ones.
+    pub async fn open_team(team: &TeamConfig) -> Result<Self, String> {
+        let db = pg_schema::open(&team.url, 16).await?;
+        let held = Arc::new(Leases::default());
+        let registry = Arc::new(PgRegistry::new(db.clone(), held.clone(), team.name.clone(), team.lease));
+        let (queue, rx) = LogQueue::new(QUEUE_CAPACITY);
+        let writer = pg_writer::spawn(team.url.clone(), held.clone(), team.lease, rx);
+        lease_keeper::spawn_keeper(registry.clone(), held, team.lease);
+        Ok(Pipeline {
+            logs: RunLogs::Team(Arc::new(PgLogs::new(db))),
+            queue,
+            registry: Arc::new(RunRegistry::Team(registry)),
+            writer,
+            _presence: None,
+        })
     }
 }

@@ -1,235 +1,56 @@
-use crate::model::{CaseCounts, RunInfo, RunKind, RunStatus};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::{QueryBuilder, Row, Sqlite};
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::Mutex;
+//! The run history, wherever it is kept: the embedded SQLite file of one
+//! process, or the team's PostgreSQL shared by every instance and worker.
+//! Callers (the launcher, the pages, the log reads) see one type and do not
+//! care which.
 
-/// Run history. Rows are written when a run starts and when it ends; live
-/// counts are kept in memory in between, so listing never waits on a write.
-pub struct RunRegistry {
-    db: SqlitePool,
-    live: Mutex<BTreeMap<u64, RunInfo>>,
-}
+use super::sqlite_registry::SqliteRegistry;
+use super::team::pg_registry::PgRegistry;
+use crate::model::{CaseCounts, RunInfo, RunStatus};
+use std::sync::Arc;
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    suite TEXT NOT NULL,
-    env TEXT,
-    status TEXT NOT NULL,
-    started_at INTEGER NOT NULL,
-    finished_at INTEGER,
-    counts TEXT NOT NULL,
-    file TEXT,
-    lang TEXT,
-    kind TEXT NOT NULL DEFAULT 'suite'
-)";
+pub use super::run_record::{NewRun, RunFilter};
 
-const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts";
-
-/// A run about to start, as the registry records it.
-#[derive(Debug, Clone, Default)]
-pub struct NewRun<'a> {
-    /// The suite's name (see [`RunInfo::suite`]).
-    pub suite: &'a str,
-    pub file: Option<&'a str>,
-    pub env: Option<&'a str>,
-    pub lang: Option<&'a str>,
-    pub kind: RunKind,
-    pub cases: u32,
-}
-
-/// Which runs `GET /api/runs` lists: every field narrows, `None` does not.
-#[derive(Debug, Clone)]
-pub struct RunFilter {
-    pub id: Option<u64>,
-    pub suite: Option<String>,
-    pub status: Option<RunStatus>,
-    pub env: Option<String>,
-    /// `None` lists every kind.
-    pub kind: Option<RunKind>,
-    /// Only runs older than this id: the next page after a page's last run.
-    pub before: Option<u64>,
-    pub limit: u32,
-}
-
-impl RunFilter {
-    /// The newest `limit` runs of every kind.
-    pub fn newest(limit: u32) -> Self {
-        RunFilter { id: None, suite: None, status: None, env: None, kind: None, before: None, limit }
-    }
+pub enum RunRegistry {
+    Embedded(SqliteRegistry),
+    Team(Arc<PgRegistry>),
 }
 
 impl RunRegistry {
-    /// Opens (or creates) the registry database and brings an older one's
-    /// table up to date.
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await.map_err(sqlx::Error::Io)?;
-        }
-        let opts = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
-        let db = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await?;
-        sqlx::query(SCHEMA).execute(&db).await?;
-        migrate(&db).await?;
-        Ok(RunRegistry { db, live: Mutex::new(BTreeMap::new()) })
-    }
-
-    /// Marks the runs still `running` as `interrupted` and returns them: at
-    /// start, when no other process uses the data directory, they are runs
-    /// a stopped process left behind (see `runs::presence`).
-    pub async fn interrupt_left_running(&self) -> Result<Vec<RunInfo>, sqlx::Error> {
-        let rows = sqlx::query(&format!(
-            "UPDATE runs SET status = 'interrupted' WHERE status = 'running' RETURNING {COLUMNS}"
-        ))
-        .fetch_all(&self.db)
-        .await?;
-        Ok(rows.iter().map(to_info).collect())
-    }
-
-    /// Records a new run and returns it.
+    /// Records a run this process produces now.
     pub async fn create(&self, run: &NewRun<'_>) -> Result<RunInfo, sqlx::Error> {
-        let started_at = chrono::Utc::now().timestamp_millis();
-        let counts = CaseCounts { total: run.cases, ..Default::default() };
-        let row = sqlx::query(
-            "INSERT INTO runs (suite, file, env, lang, kind, status, started_at, counts) \
-             VALUES (?, ?, ?, ?, ?, 'running', ?, ?) RETURNING id",
-        )
-        .bind(run.suite)
-        .bind(run.file)
-        .bind(run.env)
-        .bind(run.lang)
-        .bind(run.kind.as_str())
-        .bind(started_at)
-        .bind(serde_json::to_string(&counts).unwrap())
-        .fetch_one(&self.db)
-        .await?;
-        let info = RunInfo {
-            id: row.get::<i64, _>(0) as u64,
-            suite: run.suite.into(),
-            file: run.file.map(Into::into),
-            env: run.env.map(Into::into),
-            lang: run.lang.map(Into::into),
-            kind: run.kind,
-            status: RunStatus::Running,
-            started_at,
-            finished_at: None,
-            counts,
-        };
-        self.live.lock().unwrap().insert(info.id, info.clone());
-        Ok(info)
+        match self {
+            RunRegistry::Embedded(r) => r.create(run).await,
+            RunRegistry::Team(r) => r.create(run).await,
+        }
     }
 
-    /// Updates the live counts of a running run (cases done so far).
+    /// The live case counts the history shows while it runs.
     pub fn progress(&self, run: u64, counts: CaseCounts) {
-        if let Some(info) = self.live.lock().unwrap().get_mut(&run) {
-            info.counts = counts;
+        match self {
+            RunRegistry::Embedded(r) => r.progress(run, counts),
+            RunRegistry::Team(r) => r.progress(run, counts),
         }
     }
 
     pub async fn finish(&self, run: u64, status: RunStatus, counts: CaseCounts) -> Result<(), sqlx::Error> {
-        let finished_at = chrono::Utc::now().timestamp_millis();
-        sqlx::query("UPDATE runs SET status = ?, finished_at = ?, counts = ? WHERE id = ?")
-            .bind(status.as_str())
-            .bind(finished_at)
-            .bind(serde_json::to_string(&counts).unwrap())
-            .bind(run as i64)
-            .execute(&self.db)
-            .await?;
-        self.live.lock().unwrap().remove(&run);
-        Ok(())
+        match self {
+            RunRegistry::Embedded(r) => r.finish(run, status, counts).await,
+            RunRegistry::Team(r) => r.finish(run, status, counts).await,
+        }
     }
 
     pub async fn get(&self, run: u64) -> Result<Option<RunInfo>, sqlx::Error> {
-        if let Some(info) = self.live.lock().unwrap().get(&run) {
-            return Ok(Some(info.clone()));
+        match self {
+            RunRegistry::Embedded(r) => r.get(run).await,
+            RunRegistry::Team(r) => r.get(run).await,
         }
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM runs WHERE id = ?"))
-            .bind(run as i64)
-            .fetch_optional(&self.db)
-            .await?;
-        Ok(row.map(|r| to_info(&r)))
     }
 
     /// The runs `filter` picks, newest first, live ones with their current counts.
     pub async fn list(&self, filter: &RunFilter) -> Result<Vec<RunInfo>, sqlx::Error> {
-        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM runs WHERE 1 = 1"));
-        if let Some(id) = filter.id {
-            q.push(" AND id = ").push_bind(id as i64);
+        match self {
+            RunRegistry::Embedded(r) => r.list(filter).await,
+            RunRegistry::Team(r) => r.list(filter).await,
         }
-        if let Some(suite) = &filter.suite {
-            q.push(" AND suite = ").push_bind(suite.clone());
-        }
-        if let Some(status) = filter.status {
-            q.push(" AND status = ").push_bind(status.as_str());
-        }
-        if let Some(env) = &filter.env {
-            q.push(" AND env = ").push_bind(env.clone());
-        }
-        if let Some(kind) = filter.kind {
-            q.push(" AND kind = ").push_bind(kind.as_str());
-        }
-        if let Some(before) = filter.before {
-            q.push(" AND id < ").push_bind(before as i64);
-        }
-        q.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit as i64);
-        let rows = q.build().fetch_all(&self.db).await?;
-        let live = self.live.lock().unwrap();
-        Ok(rows.iter().map(to_info).map(|i| live.get(&i.id).cloned().unwrap_or(i)).collect())
-    }
-}
-
-/// Adds the columns a registry written by an older livesmoke lacks, so an
-/// existing data directory keeps its history. Its rows named the suite by its
-/// file (`demo.toml`, or the CLI's path): that becomes `file`, and the file
-/// stem the name (the name inside the file is not known without it). Runs
-/// named `bench` were the benchmark endpoint's.
-async fn migrate(db: &SqlitePool) -> Result<(), sqlx::Error> {
-    let have: Vec<String> =
-        sqlx::query("PRAGMA table_info(runs)").fetch_all(db).await?.iter().map(|r| r.get("name")).collect();
-    let lacks = |c: &str| !have.iter().any(|h| h == c);
-    let mut tx = db.begin().await?;
-    if lacks("lang") {
-        sqlx::query("ALTER TABLE runs ADD COLUMN lang TEXT").execute(&mut *tx).await?;
-    }
-    if lacks("kind") {
-        sqlx::query("ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'suite'").execute(&mut *tx).await?;
-        sqlx::query("UPDATE runs SET kind = 'bench' WHERE suite = 'bench'").execute(&mut *tx).await?;
-    }
-    if lacks("file") {
-        sqlx::query("ALTER TABLE runs ADD COLUMN file TEXT").execute(&mut *tx).await?;
-        let named: Vec<(i64, String)> = sqlx::query("SELECT id, suite FROM runs WHERE kind = 'suite'")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| (r.get("id"), r.get("suite")))
-            .collect();
-        for (id, file) in named {
-            let stem = Path::new(&file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(file.clone());
-            sqlx::query("UPDATE runs SET file = ?, suite = ? WHERE id = ?")
-                .bind(&file)
-                .bind(stem)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    tx.commit().await
-}
-
-fn to_info(r: &sqlx::sqlite::SqliteRow) -> RunInfo {
-    RunInfo {
-        id: r.get::<i64, _>("id") as u64,
-        suite: r.get("suite"),
-        file: r.get("file"),
-        env: r.get("env"),
-        lang: r.get("lang"),
-        kind: RunKind::parse(r.get::<&str, _>("kind")).unwrap_or_default(),
-        status: RunStatus::parse(r.get::<&str, _>("status")).unwrap_or(RunStatus::Interrupted),
-        started_at: r.get("started_at"),
-        finished_at: r.get("finished_at"),
-        counts: serde_json::from_str(r.get::<&str, _>("counts")).unwrap_or_default(),
     }
 }

@@ -43,7 +43,9 @@ pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) ->
     };
     let id = run.info.id;
     if q.unwritable == Some(true) {
-        let _ = std::fs::create_dir_all(state.store.path_of(id));
+        if let crate::runs::RunLogs::Embedded(store) = &state.logs {
+            let _ = std::fs::create_dir_all(store.path_of(id));
+        }
     }
     let prefix = q.msg.unwrap_or_else(|| "bench line".into());
     if let Some(rate) = q.rate.filter(|r| *r > 0) {

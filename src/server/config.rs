@@ -9,6 +9,8 @@ pub struct ServerConfig {
     pub suites_dir: PathBuf,
     /// Lines per run kept in memory for live reads.
     pub ring_cap: usize,
+    /// The team database to join instead of the data directory's history and logs.
+    pub team: Option<crate::runs::team::TeamConfig>,
 }
 
 impl Default for ServerConfig {
@@ -17,6 +19,7 @@ impl Default for ServerConfig {
             data_dir: "data".into(),
             suites_dir: "suites".into(),
             ring_cap: crate::logging::log_store::DEFAULT_RING_CAP,
+            team: None,
         }
     }
 }

@@ -45,7 +45,7 @@ async fn download(
         let state = state.clone();
         async move {
             let after = cursor?;
-            match state.store.read(run, after, 5_000, finished).await {
+            match state.logs.read(run, after, 5_000, finished).await {
                 Ok(page) if !page.lines.is_empty() => {
                     let text: String = page.lines.iter().map(fmt).collect();
                     Some((Ok::<_, std::io::Error>(text), Some(page.next)))

@@ -22,7 +22,7 @@ use std::io;
 
 /// The page of lines `q` asks for, with lines as the sink `L` holds them.
 pub async fn read_page<L: PageLines>(state: &AppState, q: &LogQuery) -> Result<LogPage<L>, ApiError> {
-    if let Some(page) = state.store.read_keeping(q.run, q.after, q.limit as usize, q.keep).await? {
+    if let Some(page) = state.logs.read_keeping(q.run, q.after, q.limit as usize, q.keep).await? {
         return Ok(page);
     }
     // No line yet (or no such run): the registry knows which.

@@ -1,9 +1,8 @@
 use super::config::ServerConfig;
 use crate::logging::log_store::ReadError;
-use crate::logging::LogStore;
 use crate::model::{ApiError, RunInfo};
 use crate::runs::suites_dir::SuitesDir;
-use crate::runs::{Launcher, Pipeline, RunRegistry};
+use crate::runs::{Launcher, Pipeline, RunLogs, RunRegistry};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos: LeptosOptions,
-    pub store: Arc<LogStore>,
+    pub logs: RunLogs,
     pub registry: Arc<RunRegistry>,
     pub launcher: Launcher,
     pub suites: SuitesDir,
@@ -28,12 +27,17 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// Opens the embedded data directory, or joins the team database when
+    /// the config names one.
     pub async fn new(config: &ServerConfig, leptos: LeptosOptions) -> Result<Self, String> {
-        let pipeline = Pipeline::open(&config.data_dir, config.ring_cap).await?;
+        let pipeline = match &config.team {
+            Some(team) => Pipeline::open_team(team).await?,
+            None => Pipeline::open(&config.data_dir, config.ring_cap).await?,
+        };
         Ok(AppState {
             leptos,
             launcher: Launcher::new(&pipeline, &config.data_dir),
-            store: pipeline.store,
+            logs: pipeline.logs,
             registry: pipeline.registry,
             suites: SuitesDir::new(&config.suites_dir),
         })

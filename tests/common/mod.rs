@@ -2,10 +2,13 @@
 //! way to run suite text through the real loader and engine.
 #![allow(dead_code)]
 
+pub mod team;
+
 use livesmoke::engine::{self, RunOptions, RunReport};
 use livesmoke::logging::log_queue::LogQueue;
 use livesmoke::logging::{log_writer, LogStore, Logger, Redactor};
 use livesmoke::model::LogLine;
+use livesmoke::runs::RunLogs;
 use livesmoke::suite;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,6 +16,8 @@ use std::sync::Arc;
 pub struct Pipe {
     pub dir: tempfile::TempDir,
     pub store: Arc<LogStore>,
+    /// The same store behind the readers' interface (outline, search).
+    pub logs: RunLogs,
     pub queue: LogQueue,
 }
 
@@ -25,7 +30,7 @@ pub fn pipe_in(dir: tempfile::TempDir, ring_cap: usize) -> Pipe {
     let store = Arc::new(LogStore::new(dir.path().join("logs"), ring_cap).unwrap());
     let (queue, rx) = LogQueue::new(1024);
     log_writer::spawn(store.clone(), rx);
-    Pipe { dir, store, queue }
+    Pipe { dir, logs: RunLogs::Embedded(store.clone()), store, queue }
 }
 
 impl Pipe {
@@ -176,6 +181,11 @@ impl Drop for Server {
 }
 
 pub async fn spawn_server(suites: &Path, data: &Path, envs: &[(&str, &str)]) -> Server {
+    spawn_server_with(suites, data, &[], envs).await
+}
+
+/// `livesmoke serve` with more arguments (`--db …`).
+pub async fn spawn_server_with(suites: &Path, data: &Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
     let port = closed_port();
     std::fs::create_dir_all(data).unwrap();
     let output = data.join("server-output.log");
@@ -186,6 +196,7 @@ pub async fn spawn_server(suites: &Path, data: &Path, envs: &[(&str, &str)]) -> 
         .arg(suites)
         .arg("--data")
         .arg(data)
+        .args(args)
         .envs(envs.iter().copied())
         .stdout(out.try_clone().unwrap())
         .stderr(out)

@@ -28,7 +28,7 @@ pub async fn search_log(run: u64, q: String, after: Option<u64>) -> Result<Searc
         return Err(ApiError::bad_request("q must not be empty"));
     }
     state.known_run(run).await?;
-    state.store.search(run, q.trim(), after.unwrap_or(0), MAX_MATCHES).await.map_err(ApiError::from)
+    state.logs.search(run, q.trim(), after.unwrap_or(0), MAX_MATCHES).await.map_err(ApiError::from)
 }
 
 /// Enter in the search box (Shift+Enter: backwards): a query other than the

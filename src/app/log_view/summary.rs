@@ -28,7 +28,10 @@ pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
                     <span class="suite-name">{r.suite.clone()}</span>
                     {r.env.clone().map(|e| view! { <span class="run-env">{format!("env {e}")}</span> })}
                     <span class=format!("status status-{}", r.status.as_str()) id="run-status">{r.status.as_str()}</span>
-                    {if r.status == RunStatus::Running {
+                    {crate::app::runs_panel::where_text(&r).map(|w| view! { <span class="run-where" id="run-where">{w}</span> })}
+                    {if r.status == RunStatus::Queued {
+                        view! { <span class="progress-text">{format!("{} cases, waiting for a worker", c.total)}</span> }.into_any()
+                    } else if r.status == RunStatus::Running {
                         view! {
                             <progress id="run-progress" max=c.total.max(1) value=c.done() aria-label="cases done"></progress>
                             <span class="progress-text">{format!("{} / {} cases", c.done(), c.total)}</span>
@@ -58,11 +61,13 @@ fn RunActions(run: RunInfo) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
     let again = (run.kind == RunKind::Suite).then(|| {
-        let (suite, env, lang) = (run.rerun_suite().to_string(), run.env.clone(), run.lang.clone());
+        let (suite, env, lang, pool) =
+            (run.rerun_suite().to_string(), run.env.clone(), run.lang.clone(), run.pool.clone());
         let again = move |_| {
-            let (navigate, suite, env, lang) = (navigate.clone(), suite.clone(), env.clone(), lang.clone());
+            let (navigate, suite, env, lang, pool) =
+                (navigate.clone(), suite.clone(), env.clone(), lang.clone(), pool.clone());
             leptos::task::spawn_local(async move {
-                match crate::app::suites_panel::start_run(suite, env, lang).await {
+                match crate::app::suites_panel::start_run(suite, env, lang, pool).await {
                     Ok(info) => navigate(&format!("/runs/{}", info.id), Default::default()),
                     Err(e) => problem.set(Some(e.message().to_string())),
                 }

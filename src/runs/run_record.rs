@@ -1,0 +1,69 @@
+//! What the run history is given (a new run) and asked (which runs to list),
+//! the same for the embedded and the team's database.
+
+use crate::model::{RunKind, RunStatus};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+
+/// A run about to start, as the registry records it.
+#[derive(Debug, Clone, Default)]
+pub struct NewRun<'a> {
+    /// The suite's name (see [`RunInfo::suite`]).
+    pub suite: &'a str,
+    pub file: Option<&'a str>,
+    pub env: Option<&'a str>,
+    pub lang: Option<&'a str>,
+    pub kind: RunKind,
+    pub cases: u32,
+    /// Which workers may take it (team setup; `default` when `None`).
+    pub pool: Option<&'a str>,
+}
+
+/// Which runs `GET /api/runs` lists: every field narrows, `None` does not.
+#[derive(Debug, Clone)]
+pub struct RunFilter {
+    pub id: Option<u64>,
+    pub suite: Option<String>,
+    pub status: Option<RunStatus>,
+    pub env: Option<String>,
+    /// `None` lists every kind.
+    pub kind: Option<RunKind>,
+    /// Only runs older than this id: the next page after a page's last run.
+    pub before: Option<u64>,
+    pub limit: u32,
+}
+
+impl RunFilter {
+    /// The newest `limit` runs of every kind.
+    pub fn newest(limit: u32) -> Self {
+        RunFilter { id: None, suite: None, status: None, env: None, kind: None, before: None, limit }
+    }
+}
+
+/// The filter's conditions, ordering and limit after `… WHERE 1 = 1`, the
+/// same SQL for both databases.
+pub(crate) fn push_filter<DB>(q: &mut QueryBuilder<'_, DB>, filter: &RunFilter)
+where
+    DB: Database,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+{
+    if let Some(id) = filter.id {
+        q.push(" AND id = ").push_bind(id as i64);
+    }
+    if let Some(suite) = &filter.suite {
+        q.push(" AND suite = ").push_bind(suite.clone());
+    }
+    if let Some(status) = filter.status {
+        q.push(" AND status = ").push_bind(status.as_str().to_string());
+    }
+    if let Some(env) = &filter.env {
+        q.push(" AND env = ").push_bind(env.clone());
+    }
+    if let Some(kind) = filter.kind {
+        q.push(" AND kind = ").push_bind(kind.as_str().to_string());
+    }
+    if let Some(before) = filter.before {
+        q.push(" AND id < ").push_bind(before as i64);
+    }
+    q.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit as i64);
+}
