@@ -13,9 +13,11 @@ Parts (see bench/README.md):
   e  SQL setup: the peer's /smoke workload (1,002 statements) on SQLite and MariaDB + mariadb CLI
   f  browser: 1e5 lines to show in headless chromium: lines/s, busy share, longest freeze, heap
   g  producer -> pixel latency at 500 ms polling, p50/p95
+  h  team setup on PostgreSQL: 1e6 lines vs psql \copy, A -> pixel on B, B's reads at 500 conns,
+     20 paced runs on 2 workers with every line accounted for
 
 This file parses the arguments, runs the parts and writes summary.md and results.json. Each part is
-a module of parts/ (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency) with
+a module of parts/ (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team) with
 its measurement (`measure`) and its section of summary.md (`summary`); lib/ holds what they share.
 """
 import argparse
@@ -30,12 +32,12 @@ from lib.environment import env_info
 from lib.noise import SETTLE, NoiseWatcher, settle
 from lib.servers import prepare_site
 from lib.summary import Summary
-from parts import a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency
+from parts import a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team
 
 A_CONNS = [1, 50, 500]
 # In the order they run and appear in summary.md. (c) and (d) run together; their figures are R["c"].
 PARTS = [("a", a_producer), ("b", b_reads), ("cd", cd_memory_stall), ("e", e_sql_setup), ("f", f_browser),
-         ("g", g_latency)]
+         ("g", g_latency), ("h", h_team)]
 
 
 def summary_md(R):
@@ -60,7 +62,7 @@ def main():
     ap.add_argument("--peer", type=Path, required=True, help="the peer's folder (read-only)")
     ap.add_argument("--producer", default="", help="our producer bench executable (part a)")
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 rep, short wrk runs (< 2 min)")
-    ap.add_argument("--only", default="a,b,c,d,e,f,g", help="parts to run (c and d run together)")
+    ap.add_argument("--only", default="a,b,c,d,e,f,g,h", help="parts to run (c and d run together)")
     ap.add_argument("--peer-port", type=int, default=18080)
     ap.add_argument("--our-port", type=int, default=18090)
     ap.add_argument("--server-cpus", default="0")

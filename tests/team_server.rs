@@ -264,3 +264,80 @@ async fn a_cut_database_connection_costs_no_line() {
     let said = std::fs::read_to_string(&a.output).unwrap();
     assert!(said.contains("storing log lines failed; retrying"), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_paused_worker_cannot_write_into_the_run_it_lost() {
+    let Some(db) = TeamDb::new().await else { return };
+    let base = target().await;
+    let s = Setup::new();
+    s.suite("long.toml", &slow_suite("long", &base, 40, 2, 50));
+    let a = common::team::spawn_instance(&db.url, &s.suites(), &s.data("a"), &["--lease-secs", "1"]).await;
+    let w = Worker::spawn(&db.url, &s.suites(), &s.data("w"), "sleepy", &["--lease-secs", "1"], &SECRET_ENV);
+    let id = queue_run(&a.base, &[("suite", "long"), ("lang", "en")]).await["id"].as_u64().unwrap();
+    let until = Instant::now() + Duration::from_secs(30);
+    while run_info(&a.base, id).await["counts"]["passed"].as_u64().unwrap() < 3 {
+        assert!(Instant::now() < until, "the run did not start: {}", w.output());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill").args([sig, &w.child.id().to_string()]).status().unwrap();
+        assert!(ok.success());
+    };
+    signal("-STOP");
+    let info = wait_finished(&a.base, id, Duration::from_secs(10)).await;
+    assert_eq!(info["status"], "interrupted");
+    let before = follow(&a.base, id, 1000).await;
+    // Resumed, it goes on producing, but none of it is stored: every write is fenced on the lease it lost.
+    signal("-CONT");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = follow(&a.base, id, 1000).await;
+    assert_contiguous(&after);
+    same_lines(&after, &before);
+    assert!(after.last().unwrap().msg.contains("sleepy"));
+    assert_eq!(run_info(&a.base, id).await, info);
+    assert!(w.output().contains("lease"), "the worker says it lost the lease: {}", w.output());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_long_outage_keeps_memory_bounded_and_stores_an_exact_gap() {
+    let Some(db) = TeamDb::new().await else { return };
+    let s = Setup::new();
+    let proxy = Proxy::start(db.addr()).await;
+    let a = common::team::spawn_instance(
+        &db.via(proxy.port),
+        &s.suites(),
+        &s.data("a"),
+        &["--bench", "--lease-secs", "60"],
+    )
+    .await;
+    let b = common::team::spawn_instance(&db.url, &s.suites(), &s.data("b"), &[]).await;
+    // Far more lines than the writer keeps while the database is away (200,000).
+    let n = 600_000u64;
+    let res: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/bench/produce?n={n}&rate=200000", a.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = res["run"].as_u64().unwrap();
+    proxy.cut_for(Duration::from_secs(8)).await;
+    let info = wait_finished(&b.base, id, Duration::from_secs(120)).await;
+    assert_eq!(info["status"], "passed");
+    let lines = follow(&b.base, id, 5000).await;
+    // Every seq once: a line, or inside the one gap marker that counts what could not be kept.
+    let mut covered = 0;
+    for l in &lines {
+        assert_eq!(l.first_seq(), covered + 1, "after seq {covered}: {:?}", l.msg);
+        covered = l.seq;
+        if l.dropped == 0 {
+            assert_eq!(l.msg, format!("bench line {}", l.seq - 1));
+        }
+    }
+    assert_eq!(covered, n);
+    let gaps: Vec<&LogLine> = lines.iter().filter(|l| l.dropped > 0).collect();
+    assert_eq!(gaps.len(), 1, "one gap marker");
+    assert!(gaps[0].dropped >= 100_000, "{} lines counted lost", gaps[0].dropped);
+    assert!(lines.len() as u64 >= 200_000);
+}

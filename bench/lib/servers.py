@@ -135,3 +135,51 @@ def supports_rate():
 def mariadb_cli(*args, stdin=None):
     return subprocess.run(["mariadb", "-h", HOST, "-P", "3306", "-u", "root", *args], input=stdin,
                           capture_output=True, text=True, timeout=300)
+
+
+def team_db():
+    """A fresh PostgreSQL database for the team setup's part; returns (url, drop)."""
+    admin = os.environ.get("LIVESMOKE_TEST_POSTGRES", f"postgres://postgres@{HOST}:5432/postgres")
+    name = f"livesmoke_bench_{os.getpid()}"
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    url = admin.rsplit("/", 1)[0] + "/" + name
+
+    def drop():
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+    return url, drop
+
+
+def team_server(name, db, port, *extra):
+    """`serve --db <db> --no-worker --bench` (one instance of the team setup)."""
+    data = ctx.OUT / f"ours-{name}"
+    cmd = [str(ctx.A.src / "target/release/livesmoke"), "serve", "--db", db, "--no-worker", "--bench",
+           "--addr", f"{HOST}:{port}", "--data", str(data), "--suites", str(ctx.SUITES), *extra]
+    env = {"LEPTOS_SITE_ROOT": str(ctx.SITE), "LEPTOS_OUTPUT_NAME": "livesmoke"}
+    return Server(f"ours-{name}", cmd, port, "/api/runs", env=env, cwd=ctx.A.src)
+
+
+class Worker:
+    """`livesmoke worker` pinned to --server-cpus, killed by its PID once its runs are measured."""
+
+    def __init__(self, name, db, *extra):
+        self.logf = open(ctx.OUT / f"worker-{name}.log", "w")
+        cmd = [str(ctx.A.src / "target/release/livesmoke"), "worker", "--db", db, "--name", name,
+               "--suites", str(ctx.SUITES), "--data", str(ctx.OUT / f"worker-{name}"), *extra]
+        self.p = subprocess.Popen(pin(ctx.A.server_cpus) + cmd, cwd=ctx.OUT, stdout=self.logf, stderr=self.logf)
+        self.pid = self.p.pid
+
+    def rss(self):
+        return proc_status(self.pid)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGKILL)
+            self.p.wait(timeout=10)
+        self.logf.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

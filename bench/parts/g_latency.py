@@ -31,6 +31,40 @@ def lat_stats(lat, extra=None):
     return d
 
 
+def pixel_latency(port, run, seconds, tag, extra):
+    """Our run page on `port` shows `run` (being produced, by this server or another) for `seconds`:
+    each line's latency from its `ts` to the first frame that shows it."""
+    p = start_node_latency("ours", f"http://{HOST}:{port}/runs/{run}", seconds + 3)
+    rec = finish_node(p, tag, seconds + 120)
+    ts, after = {}, 0
+    while True:
+        page = request(port, "GET", f"/api/log?run={run}&after={after}&limit=5000")
+        for line in page["lines"]:
+            ts[line["seq"]] = line["ts"]
+        if not page["lines"]:
+            break
+        after = page["next"]
+    first = rec.get("firstRender") or 0
+    seen = {}
+    for a in rec["appear"]:
+        for s in a["seqs"]:
+            seen.setdefault(s, a)
+    lat_m, lat_f, unshown = [], [], 0
+    for s, t in sorted(ts.items()):
+        if not first < t <= rec["tEnd"] - 1000:  # produced after the first render, and >= 1 s before the end
+            continue
+        a = seen.get(s)
+        if a:
+            lat_m.append(a["t"] - t)
+            lat_f.append((a.get("traf") or a["t"]) - t)
+        else:
+            unshown += 1
+            lat_m.append(rec["tEnd"] - t)
+            lat_f.append(rec["tEnd"] - t)
+    return lat_stats(lat_f, dict({"shown": len(lat_f) - unshown, "unshown": unshown,
+                                  "p50_mutation_ms": pct(lat_m, 50), "p95_mutation_ms": pct(lat_m, 95)}, **extra))
+
+
 def measure(R):
     res = {}
     D = ctx.A.g_seconds
@@ -77,37 +111,8 @@ def measure(R):
                 name = pace_suite(rate, D)
                 run = request(srv.port, "POST", "/api/run", form={"suite": name, "lang": "en"})["id"]
                 how = f"suite {name}: MariaDB steps `SELECT SLEEP({2 / rate:.4f})`, 2 lines each"
-            p = start_node_latency("ours", f"http://{HOST}:{srv.port}/runs/{run}", D + 3)
-            rec = finish_node(p, f"ours-{rate}", D + 120)
-            ts, after = {}, 0
-            while True:
-                page = request(srv.port, "GET", f"/api/log?run={run}&after={after}&limit=5000")
-                for line in page["lines"]:
-                    ts[line["seq"]] = line["ts"]
-                if not page["lines"]:
-                    break
-                after = page["next"]
+            res[f"ours_{rate}"] = pixel_latency(srv.port, run, D, f"ours-{rate}", {"producer": how})
             cleanup_data(srv)
-        first = rec.get("firstRender") or 0
-        seen = {}
-        for a in rec["appear"]:
-            for s in a["seqs"]:
-                seen.setdefault(s, a)
-        lat_m, lat_f, unshown = [], [], 0
-        for s, t in sorted(ts.items()):
-            if not first < t <= rec["tEnd"] - 1000:  # produced after the first render, and >= 1 s before the end
-                continue
-            a = seen.get(s)
-            if a:
-                lat_m.append(a["t"] - t)
-                lat_f.append((a.get("traf") or a["t"]) - t)
-            else:
-                unshown += 1
-                lat_m.append(rec["tEnd"] - t)
-                lat_f.append(rec["tEnd"] - t)
-        res[f"ours_{rate}"] = lat_stats(lat_f, {"shown": len(lat_f) - unshown, "unshown": unshown,
-                                                "p50_mutation_ms": pct(lat_m, 50), "p95_mutation_ms": pct(lat_m, 95),
-                                                "producer": how})
         log(f"  peer p50 {res[f'peer_{rate}']['p50_ms']}, p95 {res[f'peer_{rate}']['p95_ms']} ms; "
             f"ours p50 {res[f'ours_{rate}']['p50_ms']}, p95 {res[f'ours_{rate}']['p95_ms']} ms")
     R["g"] = res

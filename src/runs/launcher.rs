@@ -117,7 +117,7 @@ impl Launcher {
             (RunRegistry::Team(team), _) => {
                 let name = suite.name();
                 let new = NewRun { pool, ..new_run(&name, &file, &suite, &opts) };
-                let queued = QueuedOptions { fail_fast: opts.fail_fast, tags: opts.tags.clone() };
+                let queued = QueuedOptions { fail_fast: opts.fail_fast, tags: opts.tags.clone(), bench: None };
                 Ok(team.enqueue(&new, &text, &queued).await?)
             }
             (RunRegistry::Embedded(_), Some(plan)) => {

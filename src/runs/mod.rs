@@ -1,6 +1,8 @@
 //! Runs: where they and their logs live, their history (in the embedded
 //! SQLite database, or the team's PostgreSQL), and the one place a run starts.
 
+/// The benchmark's synthetic run (paced lines), in-process or queued for a worker.
+pub mod bench_load;
 /// The line a run cut off by a stopped server ends with.
 pub mod interrupted_note;
 /// Starts runs and records how they end: the page, the CLI and the benchmark's endpoints.

@@ -5,8 +5,10 @@
 use super::state::AppState;
 use crate::logging::{Logger, Redactor};
 use crate::model::{ApiError, CaseCounts, CaseEnd, Level, RunKind, RunStatus};
+use crate::runs::bench_load::{self, BenchLoad};
 use crate::runs::run_registry::NewRun;
-use crate::runs::OpenRun;
+use crate::runs::team::pg_registry::QueuedOptions;
+use crate::runs::RunRegistry;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -29,12 +31,20 @@ pub struct Produce {
     /// with every 1,000th line at ERROR: what the log view's case headers,
     /// level counts and error jumps are tested on.
     cases: Option<u64>,
+    /// Team setup: queue the paced run (`rate` required) for a worker of
+    /// `pool` instead of producing it here.
+    queue: Option<bool>,
+    pool: Option<String>,
 }
 
 /// `POST /api/bench/produce?n=N`: a new run whose N lines are
 /// `bench line <i>` at INFO, logged as fast as the logger accepts them.
 pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) -> Response {
     let n = q.n.min(100_000_000);
+    let prefix = q.msg.clone().unwrap_or_else(|| "bench line".into());
+    if q.queue == Some(true) {
+        return queue(&state, n, q.rate, prefix, q.pool.as_deref()).await;
+    }
     // Recorded as a bench run: the history leaves it out unless asked (`kind=bench`).
     let new = NewRun { suite: "bench", kind: RunKind::Bench, ..Default::default() };
     let run = match state.launcher.open(&new, Redactor::default()).await {
@@ -47,9 +57,8 @@ pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) ->
             let _ = std::fs::create_dir_all(store.path_of(id));
         }
     }
-    let prefix = q.msg.unwrap_or_else(|| "bench line".into());
     if let Some(rate) = q.rate.filter(|r| *r > 0) {
-        tokio::spawn(paced(run, n, rate, prefix));
+        tokio::spawn(bench_load::paced(run, BenchLoad { n, rate, prefix }));
         return Json(serde_json::json!({ "run": id, "n": n, "rate": rate })).into_response();
     }
     let started = Instant::now();
@@ -77,6 +86,22 @@ pub async fn produce(State(state): State<AppState>, Query(q): Query<Produce>) ->
     .into_response()
 }
 
+/// `queue=1`: a bench run for a worker (team setup only).
+async fn queue(state: &AppState, n: u64, rate: Option<u64>, prefix: String, pool: Option<&str>) -> Response {
+    let RunRegistry::Team(team) = &*state.registry else {
+        return ApiError::bad_request("queue=1 needs the team setup (serve --db)").into_response();
+    };
+    let Some(rate) = rate.filter(|r| *r > 0) else {
+        return ApiError::bad_request("queue=1 needs rate=<lines per second>").into_response();
+    };
+    let new = NewRun { suite: "bench", kind: RunKind::Bench, pool, ..Default::default() };
+    let options = QueuedOptions { bench: Some(BenchLoad { n, rate, prefix }), ..Default::default() };
+    match team.enqueue(&new, "", &options).await {
+        Ok(info) => Json(serde_json::json!({ "run": info.id, "n": n, "rate": rate, "queued": true })).into_response(),
+        Err(e) => ApiError::internal(e.to_string()).into_response(),
+    }
+}
+
 /// `n` lines in `cases` cases of equal length, each closed by its end line.
 async fn in_cases(logger: &Logger, n: u64, cases: u64, prefix: &str) {
     let per = n.div_ceil(cases).max(1);
@@ -92,22 +117,6 @@ async fn in_cases(logger: &Logger, n: u64, cases: u64, prefix: &str) {
         let end = CaseEnd { outcome, ms: 1, cleanup_ok: true, lang: None };
         case.case_end(Level::Info, format!("{prefix} {last}: {outcome}"), end).await;
     }
-}
-
-/// `n` lines at `rate` per second, in 10 ms batches, then the run is finished.
-async fn paced(run: OpenRun, n: u64, rate: u64, prefix: String) {
-    let started = Instant::now();
-    let mut sent = 0u64;
-    let mut tick = tokio::time::interval(std::time::Duration::from_millis(10));
-    while sent < n {
-        tick.tick().await;
-        let due = ((started.elapsed().as_secs_f64() * rate as f64) as u64).min(n);
-        while sent < due {
-            run.logger.info(format!("{prefix} {sent}")).await;
-            sent += 1;
-        }
-    }
-    run.finish(RunStatus::Passed, CaseCounts::default()).await;
 }
 
 /// `GET /api/bench/ping`: an empty reply, the floor of a request's round trip

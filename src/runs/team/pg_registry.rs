@@ -25,6 +25,9 @@ pub struct QueuedOptions {
     pub fail_fast: bool,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// A benchmark's synthetic run (`serve --bench` only), instead of a suite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench: Option<crate::runs::bench_load::BenchLoad>,
 }
 
 /// What a worker gets when it claims a run.

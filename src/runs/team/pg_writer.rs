@@ -81,9 +81,10 @@ impl Writer {
     async fn drain(&mut self, mut rx: LogReceiver) {
         let mut batch = rx.new_batch();
         let mut retry = FIRST_RETRY;
-        let mut failing = false;
+        // While failing: the next try; the queue is still drained meanwhile.
+        let mut next_try: Option<std::time::Instant> = None;
         loop {
-            let wait = failing.then_some(retry);
+            let wait = next_try.map(|t| t.saturating_duration_since(std::time::Instant::now()));
             let Some(_) = rx.take_within(&mut batch, wait) else { break };
             for event in batch.drain(..) {
                 match event {
@@ -114,17 +115,22 @@ impl Writer {
                     LogEvent::Flush(done) => self.flushes.push(done),
                 }
             }
+            if next_try.is_some_and(|t| std::time::Instant::now() < t) {
+                continue;
+            }
             match self.commit().await {
                 Ok(()) => {
-                    failing = false;
+                    if next_try.take().is_some() {
+                        tracing::info!("storing log lines again");
+                    }
                     retry = FIRST_RETRY;
                 }
                 Err(e) => {
-                    if !failing {
+                    if next_try.is_none() {
                         tracing::error!(error = %e, pending = self.pending, "storing log lines failed; retrying");
                     }
                     self.conn = None;
-                    failing = true;
+                    next_try = Some(std::time::Instant::now() + retry);
                     retry = (retry * 2).min(LAST_RETRY);
                 }
             }

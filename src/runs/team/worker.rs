@@ -13,7 +13,7 @@ use super::pg_registry::{Claimed, PgRegistry, QUEUE_CHANNEL};
 use crate::engine::{self, RunOptions};
 use crate::logging::Redactor;
 use crate::model::{CaseCounts, RunStatus};
-use crate::runs::Launcher;
+use crate::runs::{bench_load, Launcher};
 use crate::suite::loader;
 use sqlx::postgres::PgListener;
 use std::future::Future;
@@ -100,6 +100,9 @@ async fn listen(registry: &PgRegistry) -> Option<PgListener> {
 /// saying why, file:line:col.
 async fn produce(launcher: &Launcher, cfg: &WorkerConfig, claimed: Claimed) {
     let Claimed { info, suite_text, options } = claimed;
+    if let Some(load) = options.bench {
+        return bench_load::paced(launcher.adopt(info, Redactor::default()), load).await;
+    }
     let opts = RunOptions {
         env: info.env.clone(),
         lang: info.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or_default(),
