@@ -241,15 +241,7 @@ async fn a_cut_database_connection_costs_no_line() {
     let a = common::team::spawn_instance(&db.via(proxy.port), &s.suites(), &s.data("a"), &["--bench"]).await;
     let b = common::team::spawn_instance(&db.url, &s.suites(), &s.data("b"), &[]).await;
     let n = 30_000u64;
-    let res: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/api/bench/produce?n={n}&rate=6000", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = res["run"].as_u64().unwrap();
+    let id = common::team::bench_run(&a.base, &format!("n={n}&rate=6000")).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     proxy.cut_for(Duration::from_secs(2)).await;
     let lines = follow(&b.base, id, 5000).await;
@@ -313,15 +305,7 @@ async fn a_long_outage_keeps_memory_bounded_and_stores_an_exact_gap() {
     let b = common::team::spawn_instance(&db.url, &s.suites(), &s.data("b"), &[]).await;
     // Far more lines than the writer keeps while the database is away (200,000).
     let n = 600_000u64;
-    let res: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/api/bench/produce?n={n}&rate=200000", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = res["run"].as_u64().unwrap();
+    let id = common::team::bench_run(&a.base, &format!("n={n}&rate=200000")).await;
     proxy.cut_for(Duration::from_secs(8)).await;
     let info = wait_finished(&b.base, id, Duration::from_secs(120)).await;
     assert_eq!(info["status"], "passed");
@@ -340,4 +324,25 @@ async fn a_long_outage_keeps_memory_bounded_and_stores_an_exact_gap() {
     assert_eq!(gaps.len(), 1, "one gap marker");
     assert!(gaps[0].dropped >= 100_000, "{} lines counted lost", gaps[0].dropped);
     assert!(lines.len() as u64 >= 200_000);
+}
+
+#[test]
+fn a_database_that_cannot_be_reached_is_named_without_its_password() {
+    let port = common::closed_port();
+    let url = format!("postgres://smoke:hunter2@127.0.0.1:{port}/livesmoke");
+    for args in [vec!["worker", "--db", &url], vec!["serve", "--db", &url, "--addr", "127.0.0.1:0"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_livesmoke")).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&format!("cannot connect to postgres://smoke:***@127.0.0.1:{port}/livesmoke")), "{err}");
+        assert!(!err.contains("hunter2") && out.stdout.is_empty(), "{err}");
+    }
+    // A usage error, before anything starts: --no-worker means something only with --db.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_livesmoke"))
+        .args(["serve", "--no-worker"])
+        .env_remove("LIVESMOKE_DB")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
 }

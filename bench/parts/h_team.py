@@ -1,8 +1,10 @@
 """(h) the team setup on PostgreSQL (no peer: the seed has no such mode; the yardsticks are psql and
 the issue's targets): 10^6 lines of one run stored against psql's `\\copy` of the same rows into the
-same table; producer on instance A → pixel on instance B; B's reads under 500 connections; 20 paced
-runs on 2 workers, every line accounted for."""
+same table; producer on instance A → pixel on instance B (with 19 more viewers there); B's reads by 500
+polling viewers and without pause; 20 paced runs on 2 workers, every line accounted for, their lag
+followed on B."""
 import asyncio
+import json
 import random
 import re
 import subprocess
@@ -51,25 +53,36 @@ def stored(db, runs):
     return got
 
 
-def viewers(port, path, count, seconds):
-    """`count` pages polling `path` every 500 ms on their own keep-alive connections, for `seconds` after a
-    1 s warm-up: the latency of each poll (send to last byte), pinned to --loadgen-cpus by run.sh."""
-    async def one(phase, t_end, lat, errors):
+def viewers(port, count, seconds, path=None, runs=None):
+    """`count` pages polling every 500 ms on their own keep-alive connections, at phases spread over the
+    first 500 ms, for `seconds` after a 1 s warm-up: the latency of each poll (send to last byte). Each
+    polls `path`, or follows one of `runs` (in turn) with its own cursor as the page does, and then also
+    samples the run's lag at each poll: now − the time of the newest line it has (its producer's clock,
+    the same machine's)."""
+    async def one(i, phase, t_end, lat, lags, errors):
         loop = asyncio.get_running_loop()
         await asyncio.sleep(phase)
         reader, writer = await asyncio.open_connection(HOST, port)
-        req = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
+        run, after, newest = (runs[i % len(runs)] if runs else None), 0, None
         due = loop.time()
         warm = loop.time() + 1.0
         while loop.time() < t_end:
+            target = path or f"/api/log?run={run}&after={after}&limit=5000"
             t0 = time.perf_counter()
-            writer.write(req)
+            writer.write(f"GET {target} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             size = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
-            await reader.readexactly(size)
+            body = await reader.readexactly(size)
             ms = (time.perf_counter() - t0) * 1000
             if not head.startswith(b"HTTP/1.1 200"):
                 errors.append(head[:40])
+            elif run is not None:
+                page = json.loads(body)
+                after = page["next"]
+                if page["lines"]:
+                    newest = page["lines"][-1]["ts"]
+                if newest is not None and not page["done"]:
+                    lags.append((t0, run, time.time() * 1000 - newest))
             if t0 >= warm:
                 lat.append(ms)
             due += 0.5
@@ -79,13 +92,33 @@ def viewers(port, path, count, seconds):
     async def all_of():
         loop = asyncio.get_running_loop()
         t_end = loop.time() + 1.0 + seconds
-        lat, errors = [], []
-        await asyncio.gather(*(one(random.random() * 0.5, t_end, lat, errors) for _ in range(count)))
-        return lat, errors
+        lat, lags, errors = [], [], []
+        await asyncio.gather(*(one(i, random.random() * 0.5, t_end, lat, lags, errors) for i in range(count)))
+        return lat, lags, errors
 
-    lat, errors = asyncio.run(all_of())
+    lat, lags, errors = asyncio.run(all_of())
     return {"rps": len(lat) / seconds, "p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "max_ms": max(lat),
-            "requests": len(lat), "errors": len(errors)}
+            "requests": len(lat), "errors": len(errors), "lags": lags}
+
+
+def in_thread(fn, *args, **kw):
+    """Runs `fn` in a thread; `.result()` of the returned object waits for it."""
+    import concurrent.futures
+    ex = concurrent.futures.ThreadPoolExecutor(1)
+    fut = ex.submit(fn, *args, **kw)
+    ex.shutdown(wait=False)
+    return fut
+
+
+def lag_windows(lags, seconds):
+    """p95 of the sampled lag in the first and the last third of the measured time."""
+    if not lags:
+        return None, None
+    t0 = min(t for t, _, _ in lags)
+    third = seconds / 3
+    first = [l for t, _, l in lags if t - t0 < third]
+    last = [l for t, _, l in lags if t - t0 >= 2 * third]
+    return pct(first, 95), pct(last, 95)
 
 
 def wait_finished(port, runs, timeout):
@@ -132,7 +165,8 @@ def measure(R):
             # spread over the first 500 ms (as 500 pages opened at different moments); then as fast as 50
             # and 500 connections can (wrk, closed loop, no pause): the ceiling.
             settle(60)
-            v = viewers(b.port, path, 500, max(A.duration, 5))
+            v = viewers(b.port, 500, max(A.duration, 5), path=path)
+            v.pop("lags")
             reads["viewers_500"] = dict(v, conns=500, tag="viewers")
             log(f"  500 viewers: {v['rps']:,.0f} req/s, p50 {v['p50_ms']:.2f} ms, p99 {v['p99_ms']:.2f} ms, "
                 f"errors {v['errors']}")
@@ -145,11 +179,14 @@ def measure(R):
             res["h3"] = reads
 
             rate, D = 10, A.g_seconds
-            log(f"(h2) producer on A -> pixel on B at {rate} lines/s for {D} s")
+            log(f"(h2) producer on A -> pixel on B at {rate} lines/s for {D} s, with 19 more viewers on B")
             settle(60)
             d2 = request(a.port, "POST", f"/api/bench/produce?n={rate * D}&rate={rate}")
+            others = in_thread(viewers, b.port, 19, D, runs=[d2["run"]])
             res["h2"] = pixel_latency(b.port, d2["run"], D, "team-a-to-b",
                                       {"producer": f"A: /api/bench/produce?n={rate * D}&rate={rate}; page on B"})
+            o = others.result()
+            res["h2"]["other_viewers"] = {"count": 19, "p99_ms": o["p99_ms"], "errors": o["errors"]}
             log(f"  p50 {res['h2']['p50_ms']} ms, p95 {res['h2']['p95_ms']} ms")
 
             runs_n, lrate, secs = (4, 2000, 5) if q else (20, 2000, 30)
@@ -160,7 +197,10 @@ def measure(R):
                 t0 = time.time()
                 ids = [request(a.port, "POST", f"/api/bench/produce?n={lrate * secs}&rate={lrate}&queue=true")["run"]
                        for _ in range(runs_n)]
+                # One page per run on B, following it: the lag each sees, sampled at every poll.
+                followed = in_thread(viewers, b.port, runs_n, secs, runs=ids)
                 done = wait_finished(b.port, ids, secs * 4 + 60)
+                lag_first, lag_last = lag_windows(followed.result()["lags"], secs)
                 wall = time.time() - t0
                 rss = [w1.rss()["VmHWM"], w2.rss()["VmHWM"]]
             got = stored(db, ids)
@@ -176,8 +216,10 @@ def measure(R):
                         ["lines"][-1]["msg"] == f"bench line {want - 1}")
             res["h4"] = {"runs": runs_n, "rate": lrate, "seconds": secs, "lines": runs_n * want,
                          "whole_runs": whole, "lost": lost, "tails_ok": tails, "wall_s": round(wall, 1),
-                         "by_worker": by, "worker_hwm_mib": rss}
-            log(f"  {whole}/{runs_n} runs whole, {lost} lines lost, wall {wall:.1f} s, by worker {by}")
+                         "by_worker": by, "worker_hwm_mib": rss,
+                         "lag_p95_first_ms": lag_first, "lag_p95_last_ms": lag_last}
+            log(f"  {whole}/{runs_n} runs whole, {lost} lines lost, wall {wall:.1f} s, by worker {by}, "
+                f"lag p95 first third {lag_first:.0f} ms, last third {lag_last:.0f} ms")
     finally:
         drop()
     R["h"] = res
@@ -197,6 +239,10 @@ def summary(R, s):
                         target="≤ 600 ms", ok=h["h2"]["p95_ms"] is not None and h["h2"]["p95_ms"] <= 600,
                         show_ratio=False))
         rows.append(row("(h2) … p50", None, h["h2"]["p50_ms"], " ms", show_ratio=False))
+        ov = h["h2"].get("other_viewers")
+        if ov:
+            rows.append(row(f"(h2) … the {ov['count']} other viewers' polls on B: p99", None, ov["p99_ms"], " ms",
+                            show_ratio=False))
     for w in (h.get("h3") or {}).values():
         if w["tag"] == "viewers":
             rows.append(row(f"(h3) B's reads of A's run, {w['conns']} viewers polling every 500 ms: p99 "
@@ -212,6 +258,10 @@ def summary(R, s):
                         show_ratio=False))
         rows.append(row("(h4) … wall time, queue to last run finished", None, x["wall_s"], " s",
                         target=f"≈ {x['seconds']} s", show_ratio=False))
+        f, l = x.get("lag_p95_first_ms"), x.get("lag_p95_last_ms")
+        rows.append(row("(h4) … lag a page on B sees (now − newest line), p95 in the first → last third", None,
+                        None if f is None else f"{f:.0f} → {l:.0f} ms", target="does not grow (≤ first + 250 ms)",
+                        ok=None if f is None else l <= f + 250, show_ratio=False))
     L = ["## (h) Team setup: PostgreSQL, two instances, two workers", "",
          "No peer column: the seed has no team mode. (h1)'s yardstick is psql's `\\copy` of exactly the rows "
          "our run stored, into the same table (other run id); both go through the same PostgreSQL on this "

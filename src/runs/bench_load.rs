@@ -4,17 +4,9 @@
 //! instance path with exactly known lines. Nothing else starts it.
 
 use super::launcher::OpenRun;
+pub use super::run_record::BenchLoad;
 use crate::model::{CaseCounts, RunStatus};
 use std::time::{Duration, Instant};
-
-/// What a queued bench run produces.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct BenchLoad {
-    pub n: u64,
-    /// Lines per second.
-    pub rate: u64,
-    pub prefix: String,
-}
 
 /// Produces the lines in 10 ms batches, then finishes the run `passed`.
 pub async fn paced(run: OpenRun, load: BenchLoad) {

@@ -12,7 +12,7 @@ use super::RunRegistry;
 use crate::engine::{self, runner::Plan, Lang, RunOptions, RunReport};
 use crate::logging::{LogQueue, Logger, Redactor};
 use crate::model::{ApiError, CaseCounts, RunInfo, RunKind, RunStatus};
-use crate::runs::team::pg_registry::QueuedOptions;
+use crate::runs::run_record::QueuedOptions;
 use crate::suite::{loader, LoadedSuite};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,5 +1,6 @@
-//! What the run history is given (a new run) and asked (which runs to list),
-//! the same for the embedded and the team's database.
+//! What the run history is given (a new run, and for the team's queue how
+//! to run it) and asked (which runs to list), the same for the embedded and
+//! the team's database.
 
 use crate::model::{RunKind, RunStatus};
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -16,6 +17,29 @@ pub struct NewRun<'a> {
     pub cases: u32,
     /// Which workers may take it (team setup; `default` when `None`).
     pub pool: Option<&'a str>,
+}
+
+/// How a queued run is to be run, as stored with it. Variables given with
+/// `--var` are not among them: they may override a secret, and secrets are
+/// never stored in the team database.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueuedOptions {
+    #[serde(default)]
+    pub fail_fast: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// A benchmark's synthetic run (`serve --bench` only), instead of a suite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench: Option<BenchLoad>,
+}
+
+/// What a queued bench run produces (see `bench_load`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BenchLoad {
+    pub n: u64,
+    /// Lines per second.
+    pub rate: u64,
+    pub prefix: String,
 }
 
 /// Which runs `GET /api/runs` lists: every field narrows, `None` does not.

@@ -165,6 +165,13 @@ pub async fn queue_run(base: &str, form: &[(&str, &str)]) -> serde_json::Value {
     serde_json::from_str(&body).unwrap()
 }
 
+/// `POST /api/bench/produce?<query>` (`serve --bench`): the new run's id.
+pub async fn bench_run(base: &str, query: &str) -> u64 {
+    let res = reqwest::Client::new().post(format!("{base}/api/bench/produce?{query}")).send().await.unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["run"].as_u64().unwrap_or_else(|| panic!("no run: {body}"))
+}
+
 /// The run as `GET /api/runs?id=` lists it.
 pub async fn run_info(base: &str, run: u64) -> serde_json::Value {
     let list: Vec<serde_json::Value> =

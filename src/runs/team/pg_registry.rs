@@ -5,7 +5,7 @@ use super::leases::Leases;
 use crate::logging::line_json;
 use crate::model::{CaseCounts, Level, LogLine, RunInfo, RunKind, RunStatus};
 use crate::runs::interrupted_note;
-use crate::runs::run_record::{push_filter, NewRun, RunFilter};
+use crate::runs::run_record::{push_filter, NewRun, QueuedOptions, RunFilter};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
 use std::sync::Arc;
@@ -15,20 +15,6 @@ use std::time::Duration;
 pub const QUEUE_CHANNEL: &str = "livesmoke_runs";
 
 const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, pool, worker";
-
-/// How a queued run is to be run, as stored with it. Variables given with
-/// `--var` are not among them: they may override a secret, and secrets are
-/// never stored in the team database.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct QueuedOptions {
-    #[serde(default)]
-    pub fail_fast: bool,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// A benchmark's synthetic run (`serve --bench` only), instead of a suite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bench: Option<crate::runs::bench_load::BenchLoad>,
-}
 
 /// What a worker gets when it claims a run.
 #[derive(Debug, Clone)]
@@ -149,6 +135,11 @@ impl PgRegistry {
                 info,
             }
         }))
+    }
+
+    /// Stops renewing the run's lease (if this process still holds it).
+    pub fn let_go(&self, run: u64) {
+        self.leases.release(run);
     }
 
     /// Pushes the lease's deadline out; false when the lease is no longer

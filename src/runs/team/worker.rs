@@ -53,9 +53,10 @@ pub async fn work(registry: Arc<PgRegistry>, launcher: Launcher, cfg: WorkerConf
             Ok(Some(claimed)) => {
                 tracing::info!(run = claimed.info.id, suite = %claimed.info.suite, "claimed");
                 let (launcher, cfg) = (launcher.clone(), cfg.clone());
+                let held = Held { registry: registry.clone(), run: claimed.info.id };
                 tokio::spawn(async move {
                     produce(&launcher, &cfg, claimed).await;
-                    drop(slot);
+                    drop((held, slot));
                 });
                 continue;
             }
@@ -87,6 +88,20 @@ pub async fn work(registry: Arc<PgRegistry>, launcher: Launcher, cfg: WorkerConf
         tracing::info!(runs = under_way, "stopping: taking no more runs, waiting for the ones under way");
     }
     let _ = slots.acquire_many(max as u32).await;
+}
+
+/// Lets go of a claimed run's lease when its task ends, however it ends: a
+/// run whose producer panicked is not renewed forever, it ends `interrupted`
+/// once the lease runs out (after a normal end the lease is already gone).
+struct Held {
+    registry: Arc<PgRegistry>,
+    run: u64,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.registry.let_go(self.run);
+    }
 }
 
 async fn listen(registry: &PgRegistry) -> Option<PgListener> {
