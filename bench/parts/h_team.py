@@ -202,7 +202,7 @@ def measure(R):
                 done = wait_finished(b.port, ids, secs * 4 + 60)
                 lag_first, lag_last = lag_windows(followed.result()["lags"], secs)
                 wall = time.time() - t0
-                rss = [w1.rss()["VmHWM"], w2.rss()["VmHWM"]]
+                rss = [round(w1.rss()["VmHWM"], 1), round(w2.rss()["VmHWM"], 1)]
             got = stored(db, ids)
             want = lrate * secs
             whole = sum(1 for r in ids if got.get(r, (0, 0, 0)) == (want, want, 0)
