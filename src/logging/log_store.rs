@@ -140,14 +140,7 @@ impl LogStore {
     /// Lines after `after`, at most `limit`. `finished` says whether the run is
     /// over according to the registry (for runs that never wrote a line).
     pub async fn read(&self, run: u64, after: u64, limit: usize, finished: bool) -> Result<LogPage, ReadError> {
-        Ok(self.read_known(run, after, limit).await?.unwrap_or(LogPage {
-            run,
-            lines: vec![],
-            next: after,
-            total: 0,
-            done: finished,
-            outline: None,
-        }))
+        Ok(self.read_known(run, after, limit).await?.unwrap_or_else(|| LogPage::empty(run, after, finished)))
     }
 
     /// Like [`read`](Self::read), but `None` when the store has no log for the

@@ -143,6 +143,14 @@ pub struct LogPage<L = Vec<LogLine>> {
     pub outline: Option<Box<LogOutline>>,
 }
 
+impl<L: Default> LogPage<L> {
+    /// The page of a run with no line after `after` to give: none written
+    /// yet, or none stored for it; `done` is the registry's word on the run.
+    pub fn empty(run: u64, after: u64, done: bool) -> Self {
+        LogPage { run, lines: L::default(), next: after, total: 0, done, outline: None }
+    }
+}
+
 /// What `GET /api/search?run=&q=&after=` returns: the seqs of the lines after
 /// `after` whose text contains `q` (case-insensitive), in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

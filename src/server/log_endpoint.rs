@@ -27,14 +27,7 @@ pub async fn read_page<L: PageLines>(state: &AppState, q: &LogQuery) -> Result<L
     }
     // No line yet (or no such run): the registry knows which.
     let info = state.known_run(q.run).await?;
-    Ok(LogPage {
-        run: q.run,
-        lines: L::default(),
-        next: q.after,
-        total: 0,
-        done: info.status.is_finished(),
-        outline: None,
-    })
+    Ok(LogPage::empty(q.run, q.after, info.status.is_finished()))
 }
 
 /// The route: `run=…&after=…&limit=…&keep=…`, answered as JSON.

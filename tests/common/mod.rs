@@ -184,14 +184,20 @@ pub async fn spawn_server(suites: &Path, data: &Path, envs: &[(&str, &str)]) -> 
     spawn_server_with(suites, data, &[], envs).await
 }
 
-/// `livesmoke serve` with more arguments (`--db …`).
-pub async fn spawn_server_with(suites: &Path, data: &Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
-    let port = closed_port();
+/// `livesmoke <first…> --suites <suites> --data <data> <args…>` with `envs`,
+/// its stdout and stderr into `output` (`data` is created first).
+pub fn spawn_livesmoke(
+    first: &[&str],
+    suites: &Path,
+    data: &Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    output: &Path,
+) -> std::process::Child {
     std::fs::create_dir_all(data).unwrap();
-    let output = data.join("server-output.log");
-    let out = std::fs::File::create(&output).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_livesmoke"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+    let out = std::fs::File::create(output).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_livesmoke"))
+        .args(first)
         .arg("--suites")
         .arg(suites)
         .arg("--data")
@@ -201,7 +207,16 @@ pub async fn spawn_server_with(suites: &Path, data: &Path, args: &[&str], envs: 
         .stdout(out.try_clone().unwrap())
         .stderr(out)
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// `livesmoke serve` with more arguments (`--db …`).
+pub async fn spawn_server_with(suites: &Path, data: &Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
+    let port = closed_port();
+    let addr = format!("127.0.0.1:{port}");
+    let first = ["serve", "--addr", &addr];
+    let output = data.join("server-output.log");
+    let child = spawn_livesmoke(&first, suites, data, args, envs, &output);
     // Owned by `Server` at once, so a failing wait below still kills it.
     let server = Server { child, base: format!("http://127.0.0.1:{port}"), output };
     for _ in 0..300 {

@@ -6,7 +6,7 @@
 use super::{closed_port, Server};
 use livesmoke::model::LogLine;
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,21 +75,8 @@ pub struct Worker {
 
 impl Worker {
     pub fn spawn(db: &str, suites: &Path, data: &Path, name: &str, args: &[&str], envs: &[(&str, &str)]) -> Worker {
-        std::fs::create_dir_all(data).unwrap();
         let output = data.join(format!("worker-{name}.log"));
-        let out = std::fs::File::create(&output).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_livesmoke"))
-            .args(["worker", "--db", db, "--name", name])
-            .arg("--suites")
-            .arg(suites)
-            .arg("--data")
-            .arg(data)
-            .args(args)
-            .envs(envs.iter().copied())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .unwrap();
+        let child = super::spawn_livesmoke(&["worker", "--db", db, "--name", name], suites, data, args, envs, &output);
         Worker { child, name: name.into(), output }
     }
 

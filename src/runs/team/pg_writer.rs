@@ -65,6 +65,17 @@ struct RunBuf {
     finishing: bool,
 }
 
+impl RunBuf {
+    /// Forgets its rows and lost lines (stored, or no longer storable),
+    /// keeping the numbering and whether it is finishing; returns how many
+    /// rows it held.
+    fn clear(&mut self) -> usize {
+        let lines = self.lines;
+        *self = RunBuf { next_seq: self.next_seq, finishing: self.finishing, ..Default::default() };
+        lines
+    }
+}
+
 struct Writer {
     url: String,
     leases: Arc<Leases>,
@@ -164,8 +175,7 @@ impl Writer {
                 continue;
             }
             if last >= buf.last.max(buf.lost_last) {
-                self.pending -= buf.lines;
-                *buf = RunBuf { next_seq: buf.next_seq, finishing: buf.finishing, ..Default::default() };
+                self.pending -= buf.clear();
                 continue;
             }
             let skip = ((last - buf.first + 1) as usize).min(buf.lines);
@@ -220,8 +230,7 @@ impl Writer {
                     );
                     self.leases.release(run);
                     let buf = self.runs.get_mut(&run).expect("listed above");
-                    self.pending -= buf.lines;
-                    *buf = RunBuf { next_seq: buf.next_seq, finishing: buf.finishing, ..Default::default() };
+                    self.pending -= buf.clear();
                 }
             }
             if !leased.is_empty() {
@@ -240,8 +249,7 @@ impl Writer {
             tx.commit().await?;
             for run in leased {
                 let buf = self.runs.get_mut(&run).expect("listed above");
-                self.pending -= buf.lines;
-                *buf = RunBuf { next_seq: buf.next_seq, finishing: buf.finishing, ..Default::default() };
+                self.pending -= buf.clear();
             }
         }
         self.runs.retain(|_, b| !(b.finishing && b.lines == 0 && b.lost == 0));
