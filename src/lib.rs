@@ -13,6 +13,9 @@ pub mod app;
 /// Types shared by the server and the wasm client (the wire format).
 pub mod model;
 
+/// Tokens, sessions and the gate every request passes when auth is on.
+#[cfg(feature = "ssr")]
+pub mod auth;
 /// The command line: `serve`, `run`, `check`.
 #[cfg(feature = "ssr")]
 pub mod cli;

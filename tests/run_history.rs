@@ -14,7 +14,16 @@ use livesmoke::runs::{Launcher, Pipeline};
 use serde_json::Value;
 
 fn suite_run<'a>(suite: &'a str, env: Option<&'a str>, cases: u32) -> NewRun<'a> {
-    NewRun { suite, file: Some(suite), env, lang: Some("en"), kind: RunKind::Suite, cases, pool: None }
+    NewRun {
+        suite,
+        file: Some(suite),
+        env,
+        lang: Some("en"),
+        kind: RunKind::Suite,
+        cases,
+        pool: None,
+        labels: Default::default(),
+    }
 }
 
 #[tokio::test]
@@ -25,7 +34,7 @@ async fn runs_survive_a_restart_and_a_cut_off_run_is_interrupted() {
         let reg = SqliteRegistry::open(&db).await.unwrap();
         let a = reg.create(&suite_run("a", Some("staging"), 3)).await.unwrap();
         let counts = CaseCounts { total: 3, passed: 2, failed: 1, ..Default::default() };
-        reg.finish(a.id, RunStatus::Failed, counts).await.unwrap();
+        reg.finish(a.id, RunStatus::Failed, counts, None).await.unwrap();
         let b = reg.create(&suite_run("b", None, 1)).await.unwrap();
         reg.progress(b.id, CaseCounts { total: 1, ..Default::default() });
         assert_eq!(reg.list(&RunFilter::newest(10)).await.unwrap()[0].status, RunStatus::Running);
@@ -96,7 +105,7 @@ async fn the_history_filters_by_suite_status_env_and_kind_and_pages_by_id() {
         let env = if i % 2 == 0 { Some("ci") } else { None };
         let run = reg.create(&suite_run(if i < 3 { "a" } else { "b" }, env, 1)).await.unwrap();
         let status = if i == 4 { RunStatus::Failed } else { RunStatus::Passed };
-        reg.finish(run.id, status, CaseCounts::default()).await.unwrap();
+        reg.finish(run.id, status, CaseCounts::default(), None).await.unwrap();
         ids.push(run.id);
     }
     let bench = reg.create(&NewRun { suite: "bench", kind: RunKind::Bench, ..Default::default() }).await.unwrap();

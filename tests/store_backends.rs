@@ -5,7 +5,7 @@
 mod common;
 
 use livesmoke::logging::Redactor;
-use livesmoke::model::{CaseCounts, Level, LogLine, RunKind, RunStatus};
+use livesmoke::model::{CaseCounts, Level, LogLine, RunKind, RunResult, RunStatus};
 use livesmoke::runs::run_record::{NewRun, RunFilter};
 use livesmoke::runs::team::TeamConfig;
 use livesmoke::runs::{Launcher, Pipeline};
@@ -37,9 +37,13 @@ async fn the_same_log_either_way(p: Pipeline, data: &Path) {
         kind: RunKind::Suite,
         cases: 3,
         pool: None,
+        // What JSON escapes, and what LIKE would take as a wildcard.
+        labels: [("deploy".to_string(), "v1_4%\"2".to_string()), ("commit".to_string(), "abc".to_string())].into(),
     };
     let first = launcher.open(&new, Redactor::default()).await.unwrap();
-    let other = launcher.open(&NewRun { suite: "other", env: None, ..new.clone() }, Redactor::default()).await.unwrap();
+    let other_labels = [("deploy".to_string(), "v1x4x\"2".to_string())].into();
+    let other_new = NewRun { suite: "other", env: None, labels: other_labels, ..new.clone() };
+    let other = launcher.open(&other_new, Redactor::default()).await.unwrap();
     let (id, other_id) = (first.info.id, other.info.id);
     assert_eq!(first.info.status, RunStatus::Running);
 
@@ -59,7 +63,8 @@ async fn the_same_log_either_way(p: Pipeline, data: &Path) {
     assert_eq!((live.total, live.done, live.lines.len()), (3000, false, 10));
 
     let counts = CaseCounts { total: 3, passed: 2, failed: 1, ..Default::default() };
-    first.finish(RunStatus::Failed, counts).await;
+    let result = RunResult { suite: "orders".into(), duration_ms: 12, cancelled: false, cases: vec![] };
+    first.finish_with(RunStatus::Failed, counts, Some(&result)).await;
     other.finish(RunStatus::Passed, CaseCounts { total: 3, passed: 3, ..Default::default() }).await;
 
     for limit in [1, 7, 5000] {
@@ -89,6 +94,15 @@ async fn the_same_log_either_way(p: Pipeline, data: &Path) {
     assert!(got.finished_at.is_some());
     let failed = RunFilter { status: Some(RunStatus::Failed), env: Some("staging".into()), ..RunFilter::newest(10) };
     assert_eq!(p.registry.list(&failed).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(p.registry.result(id).await.unwrap(), Some(result));
+    assert_eq!(p.registry.result(other_id).await.unwrap(), None, "ended without a result");
+    assert_eq!(got.labels.get("deploy").map(String::as_str), Some("v1_4%\"2"));
+    let label = |k: &str, v: &str| RunFilter { label: Some((k.into(), v.into())), ..RunFilter::newest(10) };
+    let ids = |runs: Vec<livesmoke::model::RunInfo>| runs.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(p.registry.list(&label("deploy", "v1_4%\"2")).await.unwrap()), vec![id]);
+    assert_eq!(ids(p.registry.list(&label("deploy", "v1x4x\"2")).await.unwrap()), vec![other_id]);
+    assert_eq!(ids(p.registry.list(&label("commit", "abc")).await.unwrap()), vec![id]);
+    assert!(p.registry.list(&label("deploy", "v1")).await.unwrap().is_empty(), "a prefix is not the label");
     let newest = p.registry.list(&RunFilter::newest(10)).await.unwrap();
     assert_eq!(newest.iter().map(|r| r.id).collect::<Vec<_>>(), vec![other_id, id]);
 }

@@ -7,6 +7,8 @@
 /// so the rest of the page needs no `#[cfg]`.
 #[cfg_attr(not(feature = "hydrate"), path = "browser_ssr.rs")]
 pub mod browser;
+/// Two runs side by side, differences first (`GET /api/compare`).
+pub mod compare_page;
 /// The live log: a 500 ms poller appending to a `<pre>` (`GET /api/log`).
 pub mod log_view;
 /// The run history with live status (`GET /api/runs`).
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
                 <Route path=path!("/") view=Home/>
                 <Route path=path!("/runs/:id") view=Home/>
+                <Route path=path!("/compare") view=compare_page::ComparePage/>
             </Routes>
         </Router>
     }

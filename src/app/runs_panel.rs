@@ -11,7 +11,7 @@ use leptos::server_fn::codec::GetUrl;
 /// The most runs one `GET /api/runs` returns (and its default).
 pub const PAGE: u32 = 200;
 
-/// `GET /api/runs[?suite=&status=&env=&kind=&before=&limit=&id=]`: runs,
+/// `GET /api/runs[?suite=&status=&env=&label=k=v&kind=&before=&limit=&id=]`: runs,
 /// newest first, `limit` (default and most 200) at a time; `before=<id>` the
 /// page after the one ending at that id. Bench runs only with `kind=bench`
 /// (or `kind=all`).
@@ -25,6 +25,7 @@ pub async fn list_runs(
     before: Option<u64>,
     limit: Option<u32>,
     id: Option<u64>,
+    label: Option<String>,
 ) -> Result<Vec<RunInfo>, ApiError> {
     use crate::model::RunKind;
     let state = crate::server::state::app_state()?;
@@ -50,6 +51,9 @@ pub async fn list_runs(
         suite: given(suite),
         status,
         env: given(env),
+        label: given(label)
+            .map(|l| crate::model::parse_label(&l).map_err(|e| ApiError::bad_request(format!("bad query: {e}"))))
+            .transpose()?,
         kind,
         before,
         limit: limit.unwrap_or(PAGE).clamp(1, PAGE),
@@ -63,6 +67,8 @@ struct Shown {
     suite: String,
     status: String,
     env: String,
+    /// `key=value`, or anything else (then no label filter).
+    label: String,
     /// `""` (suite runs, the default), `bench` or `all`.
     kind: String,
     before: Option<u64>,
@@ -112,6 +118,8 @@ pub fn RunsPanel(selected: Memo<Option<u64>>, runs: RwSignal<Vec<RunInfo>>) -> i
                 </select>
                 <input id="runs-env" type="search" placeholder="env" aria-label="env"
                     on:input=set(|s, v| s.env = v)/>
+                <input id="runs-label" type="search" placeholder="label k=v" aria-label="label"
+                    on:input=set(|s, v| s.label = v)/>
                 <select id="runs-kind" aria-label="kind" on:change=set(|s, v| s.kind = v)>
                     <option value="">"suite runs"</option>
                     <option value="bench">"bench runs"</option>
@@ -161,6 +169,8 @@ async fn refresh(
         asked.before,
         None,
         None,
+        // Half-typed (`deploy`, `deploy=`) is not a filter yet.
+        asked.label.split_once('=').filter(|(k, v)| !k.is_empty() && !v.is_empty()).map(|_| asked.label.clone()),
     )
     .await
     else {
@@ -172,7 +182,7 @@ async fn refresh(
     }
     let mut all = page.clone();
     if let Some(id) = selected.try_get_untracked().flatten().filter(|id| !page.iter().any(|r| r.id == *id)) {
-        if let Ok(one) = list_runs(None, None, None, None, None, None, Some(id)).await {
+        if let Ok(one) = list_runs(None, None, None, None, None, None, Some(id), None).await {
             all.extend(one);
         }
     }
@@ -223,7 +233,7 @@ fn RunRow(run: RunInfo, selected: Memo<Option<u64>>) -> impl IntoView {
                 <span class="run-id">"#"{id}</span>
                 <span class="run-suite" title=run.file.clone()>{run.suite.clone()}</span>
                 {run.env.clone().map(|e| view! { <span class="run-env">{e}</span> })}
-                // Labels (the pipeline issue adds them) go here, after env.
+                {run.labels.iter().map(|(k, v)| view! { <span class="label">{format!("{k}={v}")}</span> }).collect_view()}
                 {where_text(&run).map(|w| view! { <span class="run-where">{w}</span> })}
                 <span class=format!("status status-{}", status.as_str())>{status.as_str()}</span>
                 <span class="run-counts">{counts}</span>

@@ -15,23 +15,41 @@ pub async fn list_suites() -> Result<Vec<SuiteInfo>, ApiError> {
 }
 
 /// `POST /api/run` with `suite=<file or name>` (and optional `env`, `lang`,
-/// and in the team setup `pool`): starts a run (team setup: queues it for a
-/// worker of the pool) and returns it; the log follows at
-/// `/api/log?run=<id>`. The name is the one the page shows (here and in the
-/// history).
+/// `labels` (`k=v` lines), `tags` (comma-separated), `fail_fast`, and in the
+/// team setup `pool`): starts a run (team setup: queues it for a worker of
+/// the pool) and returns it; the log follows at `/api/log?run=<id>`. The
+/// name is the one the page shows (here and in the history).
 #[server(prefix = "/api", endpoint = "run")]
+#[allow(clippy::too_many_arguments)]
 pub async fn start_run(
     suite: String,
     env: Option<String>,
     lang: Option<String>,
     pool: Option<String>,
+    labels: Option<String>,
+    tags: Option<String>,
+    fail_fast: Option<bool>,
 ) -> Result<RunInfo, ApiError> {
     let state = crate::server::state::app_state()?;
     let lang = match lang.as_deref().filter(|l| !l.is_empty()) {
         Some(l) => l.parse().map_err(ApiError::bad_request)?,
         None => Default::default(),
     };
-    let opts = crate::engine::RunOptions { env: env.filter(|e| !e.is_empty()), lang, ..Default::default() };
+    let labels = labels
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| crate::model::parse_label(l).map_err(|e| ApiError::bad_request(format!("bad query: {e}"))))
+        .collect::<Result<_, _>>()?;
+    let tags = tags.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
+    let opts = crate::engine::RunOptions {
+        env: env.filter(|e| !e.is_empty()),
+        lang,
+        labels,
+        tags,
+        fail_fast: fail_fast.unwrap_or(false),
+        ..Default::default()
+    };
     let pool = pool.filter(|p| !p.is_empty());
     let info = state.launcher.start_file(&state.suites, &suite, opts, pool.as_deref()).await?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
@@ -69,7 +87,7 @@ pub fn SuitesPanel(hydrated: RwSignal<bool>) -> impl IntoView {
         let navigate = navigate.clone();
         let lang = lang.get_untracked();
         leptos::task::spawn_local(async move {
-            match start_run(file, Some(env), Some(lang), None).await {
+            match start_run(file, Some(env), Some(lang), None, None, None, None).await {
                 Ok(info) => {
                     problem.set(None);
                     navigate(&format!("/runs/{}", info.id), Default::default());

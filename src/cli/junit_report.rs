@@ -4,11 +4,11 @@
 //! A failure's message starts with where it is in the suite file
 //! (`suites/orders.toml:14:3: step #1: …`), as the CLI prints it.
 
-use crate::engine::{CaseOutcome, CaseReason, RunReport};
+use crate::model::{CaseOutcome, RunResult};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 
-pub fn render(reports: &[RunReport]) -> Result<String, String> {
+pub fn render(reports: &[RunResult]) -> Result<String, String> {
     let mut report = Report::new("livesmoke");
     let mut total = Duration::ZERO;
     for r in reports {
@@ -16,9 +16,10 @@ pub fn render(reports: &[RunReport]) -> Result<String, String> {
         suite.set_time(Duration::from_millis(r.duration_ms as u64));
         total += Duration::from_millis(r.duration_ms as u64);
         for c in &r.cases {
-            let reason = match &c.reason {
-                Some(r) => r.span().map_or(r.to_string(), |at| format!("{at}: {r}")),
-                None => String::new(),
+            let reason = match (&c.reason, &c.at) {
+                (Some(r), Some(at)) => format!("{at}: {r}"),
+                (Some(r), None) => r.clone(),
+                (None, _) => String::new(),
             };
             let status = match c.outcome {
                 CaseOutcome::Passed => TestCaseStatus::success(),
@@ -27,8 +28,7 @@ pub fn render(reports: &[RunReport]) -> Result<String, String> {
                         if c.outcome == CaseOutcome::Failed { NonSuccessKind::Failure } else { NonSuccessKind::Error };
                     let mut s = TestCaseStatus::non_success(kind);
                     s.set_message(reason.as_str());
-                    let preflight = matches!(c.reason, Some(CaseReason::TargetDown { .. }));
-                    s.set_type(if preflight { "preflight" } else { c.outcome.as_str() });
+                    s.set_type(if c.preflight { "preflight" } else { c.outcome.as_str() });
                     s
                 }
                 CaseOutcome::Skipped => {
@@ -42,8 +42,7 @@ pub fn render(reports: &[RunReport]) -> Result<String, String> {
             case.set_time(Duration::from_millis(c.duration_ms as u64));
             case.add_property(Property::new("cleanup", if c.cleanup_ok { "ok" } else { "failed" }));
             if !c.cleanup_ok {
-                let errors: Vec<String> = c.cleanup_errors.iter().map(|e| e.to_string()).collect();
-                case.set_system_err(format!("cleanup failed:\n{}", errors.join("\n")));
+                case.set_system_err(format!("cleanup failed:\n{}", c.cleanup_errors.join("\n")));
             }
             suite.add_test_case(case);
         }

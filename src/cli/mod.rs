@@ -7,8 +7,16 @@
 
 /// `check`: validate suites and print the plan.
 pub mod check_cmd;
+/// `compare`: two runs side by side; exit 4 when something got worse.
+pub mod compare_cmd;
+/// A comparison as the terminal shows it.
+pub mod compare_text;
 /// The JUnit XML report of `run --junit`.
 pub mod junit_report;
+/// The HTTP API as the CLI calls it (`--server`).
+pub mod remote;
+/// `run --server`: start runs on a server, follow their logs, exit with their outcome.
+pub mod remote_run;
 /// Writing report files whole or not at all.
 pub mod report_file;
 /// `run`: execute suites, print the log, write reports, exit with the outcome.
@@ -17,8 +25,14 @@ pub mod run_cmd;
 pub mod serve_cmd;
 /// A failed step pointed at in its suite file, after `run`'s log.
 pub mod step_failure;
+/// Where `compare` and `token` find the history (`--data` or `--db`).
+pub mod store_args;
 /// The team database and lease options `serve --db` and `worker` share.
 pub mod team_args;
+/// How a run looks on the terminal, local or remote.
+pub mod terminal;
+/// `token`: create, list and revoke the server's tokens.
+pub mod token_cmd;
 /// `worker`: take queued runs from the team database and run them here.
 pub mod worker_cmd;
 
@@ -46,6 +60,11 @@ pub enum Command {
     Check(check_cmd::CheckArgs),
     /// Take queued runs from the team database (`serve --db`) and run them here.
     Worker(worker_cmd::WorkerArgs),
+    /// Compare two runs of a suite; exit 4 when something got worse.
+    Compare(compare_cmd::CompareArgs),
+    /// Manage the server's tokens (for `serve --auth`).
+    #[command(subcommand)]
+    Token(token_cmd::TokenCmd),
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -71,6 +90,13 @@ pub struct ServeArgs {
     /// With --db: do not run queued runs in this process (workers elsewhere do).
     #[arg(long, requires = "db")]
     pub no_worker: bool,
+    /// Every request needs a token (`livesmoke token create`); a page signs
+    /// in once. Required to listen beyond loopback.
+    #[arg(long, env = "LIVESMOKE_AUTH", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    pub auth: bool,
+    /// With --auth: badges (`/badge/<suite>.svg`) need no token.
+    #[arg(long, env = "LIVESMOKE_PUBLIC_BADGES", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    pub public_badges: bool,
 }
 
 pub async fn main() -> i32 {
@@ -88,6 +114,8 @@ pub async fn main() -> i32 {
         Some(Command::Run(args)) => run_cmd::run(args).await,
         Some(Command::Check(args)) => check_cmd::check(args).await,
         Some(Command::Worker(args)) => worker_cmd::worker(args).await,
+        Some(Command::Compare(args)) => compare_cmd::compare(args).await,
+        Some(Command::Token(cmd)) => token_cmd::token(cmd).await,
     }
 }
 

@@ -1,10 +1,13 @@
 use super::report_file::write_atomically;
-use crate::engine::{self, runner::Plan, Lang, RunOptions, RunReport};
+use super::terminal::{exit_code, jsonl_line, print_lines, print_summary, progress_bar};
+use crate::engine::{self, runner::Plan, Lang, RunOptions};
 use crate::logging::log_store::DEFAULT_RING_CAP;
-use crate::model::{CaseCounts, Level, LogLine};
+use crate::model::{CaseCounts, RunInfo, RunResult, Thresholds};
+use crate::runs::compare_runs::{compare_runs, Base};
+use crate::runs::notification::{self, Notification};
 use crate::runs::{Launcher, Pipeline};
 use crate::suite::{loader, LoadedSuite, SuiteErrors};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -44,6 +47,47 @@ pub struct RunArgs {
     /// Language of the log messages.
     #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
     pub lang: String,
+    /// Store with the run, show in the history, and pass to the suite as
+    /// `{{label.KEY}}` (`deploy=v1.42`, `commit=abc123`); repeatable.
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = crate::model::parse_label)]
+    pub labels: Vec<(String, String)>,
+    /// Run on this livesmoke server instead of here: SUITE names a suite of
+    /// its suites directory (a local path counts by its file name).
+    #[arg(long, env = "LIVESMOKE_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// The server's token (`livesmoke token create`, scope run).
+    #[arg(long, env = "LIVESMOKE_TOKEN", hide_env_values = true, requires = "server")]
+    pub token: Option<String>,
+    /// With --server: the pool of workers to run it (team setup).
+    #[arg(long, requires = "server")]
+    pub pool: Option<String>,
+    /// After the run, print how it compares with a run (`previous`: the
+    /// suite's previous run in the same env, or a run id).
+    #[arg(long, value_name = "previous|RUN")]
+    pub compare_with: Option<Base>,
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+    /// POST a signed JSON summary here when each run ends (the secret is
+    /// `LIVESMOKE_NOTIFY_SECRET`); repeatable. A failing hook never fails the run.
+    #[arg(long = "notify", value_name = "URL")]
+    pub notify: Vec<String>,
+}
+
+/// When a step counts as slower in a comparison.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ThresholdArgs {
+    /// A step is slower when it took this many percent more…
+    #[arg(long, default_value_t = Thresholds::default().pct, value_name = "PERCENT")]
+    pub slower_pct: u32,
+    /// …and this many milliseconds more.
+    #[arg(long, default_value_t = Thresholds::default().ms, value_name = "MS")]
+    pub slower_ms: u64,
+}
+
+impl ThresholdArgs {
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds { pct: self.slower_pct, ms: self.slower_ms }
+    }
 }
 
 pub fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -83,6 +127,16 @@ pub async fn load_all(
 
 pub async fn run(args: RunArgs) -> i32 {
     super::serve_cmd::init_tracing();
+    let secret = match notify_secret(&args.notify) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("livesmoke: {e}");
+            return 1;
+        }
+    };
+    if args.server.is_some() {
+        return super::remote_run::run(args, secret).await;
+    }
     let sel = &args.suites;
     let opts = RunOptions {
         env: sel.env.clone(),
@@ -90,6 +144,8 @@ pub async fn run(args: RunArgs) -> i32 {
         fail_fast: args.fail_fast,
         tags: args.tags.clone(),
         vars: sel.vars.clone(),
+        labels: args.labels.iter().cloned().collect(),
+        cancel: Default::default(),
     };
     let suites = match load_all(&sel.files, &opts, &sel.data).await {
         Ok(s) => s,
@@ -109,7 +165,8 @@ pub async fn run(args: RunArgs) -> i32 {
     let launcher = Launcher::new(&pipeline, &sel.data);
     let terminal = std::io::stdout().is_terminal();
     let mut jsonl = String::new();
-    let mut reports = Vec::new();
+    let mut results = Vec::new();
+    let mut runs = Vec::new();
     for (suite, plan) in suites {
         let file = suite.file.display().to_string();
         let bar = terminal.then(|| progress_bar(&suite.name(), suite.suite.cases.len() as u32));
@@ -156,15 +213,41 @@ pub async fn run(args: RunArgs) -> i32 {
             b.finish_and_clear();
         }
         match started.report.await {
-            Ok(report) => reports.push(report),
+            Ok(report) => results.push(report.result()),
             Err(e) => {
                 eprintln!("livesmoke: the run failed: {e}");
                 return 3;
             }
         }
+        runs.push(run);
     }
-    super::step_failure::print(&reports);
-    print_summary(&reports, terminal);
+    let code = report(&args, &results, &jsonl, terminal);
+    for (run, result) in runs.iter().zip(&results) {
+        let Ok(Some(info)) = pipeline.registry.get(*run).await else { continue };
+        let cmp = match compare_base(&args) {
+            Some(base) => match compare_runs(&pipeline.registry, base, *run, args.thresholds.thresholds()).await {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    if args.compare_with.is_some() {
+                        eprintln!("livesmoke: compare: {e}");
+                    }
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some(c), Some(_)) = (&cmp, args.compare_with) {
+            super::compare_text::print(c, terminal);
+        }
+        notify(&args.notify, secret.as_deref(), &info, Some(result), None, cmp.as_ref()).await;
+    }
+    code
+}
+
+/// After the log: failure pointers, the summary, the report files; the exit code.
+pub fn report(args: &RunArgs, results: &[RunResult], jsonl: &str, terminal: bool) -> i32 {
+    super::step_failure::print(results);
+    print_summary(results, terminal);
     if let Some(path) = &args.jsonl {
         if let Err(e) = write_atomically(path, jsonl.as_bytes()) {
             eprintln!("livesmoke: cannot write {}: {e}", path.display());
@@ -172,92 +255,49 @@ pub async fn run(args: RunArgs) -> i32 {
         }
     }
     if let Some(path) = &args.junit {
-        let written = super::junit_report::render(&reports)
+        let written = super::junit_report::render(results)
             .and_then(|xml| write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string()));
         if let Err(e) = written {
             eprintln!("livesmoke: cannot write {}: {e}", path.display());
             return 1;
         }
     }
-    exit_code(&reports)
+    exit_code(results)
 }
 
-/// One line of the JSONL report: the live view's event plus its run and suite file.
-fn jsonl_line(run: u64, suite: &str, line: &LogLine) -> String {
-    let mut v = serde_json::to_value(line).unwrap_or_default();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("run".into(), run.into());
-        obj.insert("suite".into(), suite.into());
+/// What each run is compared with: `--compare-with`, else the previous run
+/// when a notification will carry the comparison.
+pub fn compare_base(args: &RunArgs) -> Option<Base> {
+    args.compare_with.or((!args.notify.is_empty()).then_some(Base::Previous))
+}
+
+/// `--notify` needs the shared secret, or the receiver could not tell our
+/// POST from anyone's.
+fn notify_secret(hooks: &[String]) -> Result<Option<String>, String> {
+    if hooks.is_empty() {
+        return Ok(None);
     }
-    format!("{v}\n")
-}
-
-fn progress_bar(suite: &str, cases: u32) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(cases as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} cases {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(suite.to_string());
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-/// Prints lines (coloured above the progress bar on a terminal, plain otherwise).
-/// A closed stdout (`| head`) is not an error worth a panic.
-fn print_lines(lines: &[LogLine], bar: Option<&indicatif::ProgressBar>) {
-    let write = || {
-        let mut out = std::io::stdout().lock();
-        for l in lines {
-            let text = l.seed_format();
-            let _ =
-                if bar.is_some() { writeln!(out, "{}{text}\x1b[0m", ansi(l.level)) } else { writeln!(out, "{text}") };
-        }
-        let _ = out.flush();
-    };
-    match bar {
-        Some(b) => b.suspend(write),
-        None => write(),
+    for h in hooks {
+        url::Url::parse(h).map_err(|e| format!("--notify {h}: {e}"))?;
+    }
+    match std::env::var("LIVESMOKE_NOTIFY_SECRET") {
+        Ok(s) if !s.is_empty() => Ok(Some(s)),
+        _ => Err("--notify signs each POST: set LIVESMOKE_NOTIFY_SECRET to the secret its receiver checks".into()),
     }
 }
 
-fn ansi(level: Level) -> &'static str {
-    match level {
-        Level::Debug => "\x1b[2m",
-        Level::Info => "",
-        Level::Warning => "\x1b[33m",
-        Level::Error => "\x1b[31m",
-        Level::Critical => "\x1b[1;31m",
+/// Sends the run's notification to every hook; a failure is a warning.
+pub async fn notify(
+    hooks: &[String],
+    secret: Option<&str>,
+    info: &RunInfo,
+    result: Option<&RunResult>,
+    url: Option<String>,
+    cmp: Option<&crate::model::Comparison>,
+) {
+    let Some(secret) = secret.filter(|_| !hooks.is_empty()) else { return };
+    let note = Notification::new(info, result, url, cmp);
+    for failed in notification::send(hooks, secret, &note).await {
+        eprintln!("livesmoke: warning: notifying {failed}; the run's outcome stands");
     }
-}
-
-fn print_summary(reports: &[RunReport], color: bool) {
-    for r in reports {
-        let c = r.counts();
-        let line = format!(
-            "{}: {} passed, {} failed, {} error, {} skipped{} ({:.2} s)",
-            r.suite,
-            c.passed,
-            c.failed,
-            c.error,
-            c.skipped,
-            if c.cleanup_failed > 0 { format!(", {} cleanup failed", c.cleanup_failed) } else { String::new() },
-            r.duration_ms as f64 / 1000.0
-        );
-        let paint = if !color {
-            ""
-        } else if c.error + c.failed > 0 {
-            "\x1b[1;31m"
-        } else {
-            "\x1b[1;32m"
-        };
-        let _ = writeln!(std::io::stdout(), "{paint}{line}{}", if color { "\x1b[0m" } else { "" });
-    }
-}
-
-/// The most severe outcome over all suites (3 > 4 > 5 > 0).
-pub fn exit_code(reports: &[RunReport]) -> i32 {
-    let codes: Vec<i32> = reports.iter().map(|r| r.exit_code()).collect();
-    [3, 4, 5].into_iter().find(|c| codes.contains(c)).unwrap_or(0)
 }

@@ -12,9 +12,24 @@ pub async fn serve(args: ServeArgs) -> i32 {
     if let Some(addr) = args.addr {
         options.site_addr = addr;
     }
+    if !args.auth && !options.site_addr.ip().is_loopback() {
+        eprintln!(
+            "livesmoke: refusing to listen on {} without auth: anyone who can reach it could start runs against \
+             your databases. Start with --auth (LIVESMOKE_AUTH=1) and make a token: livesmoke token create NAME \
+             --scope admin",
+            options.site_addr
+        );
+        return 1;
+    }
     let team = args.db.as_deref().map(|url| args.team.config(url));
-    let config =
-        ServerConfig { data_dir: args.data, suites_dir: args.suites, team: team.clone(), ..Default::default() };
+    let config = ServerConfig {
+        data_dir: args.data,
+        suites_dir: args.suites,
+        team: team.clone(),
+        auth: args.auth,
+        public_badges: args.public_badges,
+        ..Default::default()
+    };
     let state = match AppState::new(&config, options.clone()).await {
         Ok(s) => s,
         Err(e) => {
@@ -37,7 +52,12 @@ pub async fn serve(args: ServeArgs) -> i32 {
         Some(team) => format!("team database: {}", crate::runs::team::pg_schema::redacted(&team.url)),
         None => format!("data: {}", config.data_dir.display()),
     };
-    tracing::info!("listening on http://{} (suites: {}, {stored})", options.site_addr, config.suites_dir.display());
+    let auth = if config.auth { ", tokens required" } else { "" };
+    tracing::info!(
+        "listening on http://{} (suites: {}, {stored}{auth})",
+        options.site_addr,
+        config.suites_dir.display()
+    );
     let shutdown = shutdown_signal();
     match axum::serve(listener, router(state, args_bench).into_make_service()).with_graceful_shutdown(shutdown).await {
         Ok(()) => 0,

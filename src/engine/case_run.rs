@@ -10,8 +10,9 @@ use super::plan::Plan;
 use super::run_connections::{RunConnections, TakeError};
 use super::run_error::{CaseReason, StepError, StepErrorKind, TargetTrouble};
 use super::sql_step::{self, StepResult};
+use super::Cancel;
 use crate::logging::Logger;
-use crate::model::{CaseEnd, CaseOutcome, Level, Phase};
+use crate::model::{CaseEnd, CaseOutcome, Level, Phase, StepResult as StepTime};
 use crate::suite::step::{OnFail, Step, StepKind};
 use crate::suite::vars::Vars;
 use crate::suite::Case;
@@ -27,6 +28,15 @@ pub struct CaseRun<'a> {
     pub http: &'a Result<reqwest::Client, String>,
     pub lang: Lang,
     pub log: Logger,
+    pub cancel: &'a Cancel,
+}
+
+/// What a case's steps leave behind for its report: each step's time, and
+/// the values they captured (masked).
+#[derive(Default)]
+struct Record {
+    steps: Vec<StepTime>,
+    captures: BTreeMap<String, String>,
 }
 
 impl CaseRun<'_> {
@@ -42,11 +52,12 @@ impl CaseRun<'_> {
         vars.expand();
 
         let mut undo: Vec<(u32, &Step)> = Vec::new();
+        let mut rec = Record::default();
         let reason = if let Some((target, why)) = self.unavailable_target(case) {
             self.log.error(Msg::CaseSkippedPreflight { target }.render(self.lang)).await;
             Some(CaseReason::TargetDown { target: target.to_string(), why: why.to_string() })
         } else {
-            let main = self.run_main(case, &mut vars, &mut undo);
+            let main = self.run_main(case, &mut vars, &mut undo, &mut rec);
             let result = match &case.timeout {
                 Some(t) => tokio::time::timeout(t.duration, main)
                     .await
@@ -65,7 +76,7 @@ impl CaseRun<'_> {
         let teardown = case.teardown.iter().enumerate().map(|(i, s)| (Phase::Teardown, i as u32 + 1, s));
         for (phase, n, step) in cleanup.chain(teardown) {
             let log = self.log.for_step(phase, Some(n));
-            if let Err(e) = self.step(step, &mut vars, &log, phase).await {
+            if let Err(e) = self.step(step, &mut vars, &log, (phase, n), &mut rec).await {
                 log.error(format!("cleanup failed: {e}")).await;
                 cleanup_errors.push(e.redacted(&self.plan.redactor));
             }
@@ -83,6 +94,8 @@ impl CaseRun<'_> {
             cleanup_ok: cleanup_errors.is_empty(),
             cleanup_errors,
             duration_ms: ms,
+            steps: rec.steps,
+            captures: rec.captures,
         }
     }
 
@@ -92,11 +105,13 @@ impl CaseRun<'_> {
         case: &'s Case,
         vars: &mut Vars,
         undo: &mut Vec<(u32, &'s Step)>,
+        rec: &mut Record,
     ) -> Result<(), CaseReason> {
         for (i, setup) in case.setup.iter().enumerate() {
             let n = i as u32 + 1;
             let log = self.log.for_step(Phase::Setup, Some(n));
-            if let Err(error) = self.step(&setup.step, vars, &log, Phase::Setup).await {
+            self.go_on(&log).await?;
+            if let Err(error) = self.step(&setup.step, vars, &log, (Phase::Setup, n), rec).await {
                 log.error(error.to_string()).await;
                 log.error(Msg::SetupFailed.render(self.lang)).await;
                 self.skipped(&log, case.setup.len() - n as usize + case.steps.len()).await;
@@ -110,7 +125,10 @@ impl CaseRun<'_> {
         for (i, step) in case.steps.iter().enumerate() {
             let n = i as u32 + 1;
             let log = self.log.for_step(Phase::Step, Some(n));
-            if let Err(error) = self.step(step, vars, &log, Phase::Step).await {
+            if let Err(cancelled) = self.go_on(&log).await {
+                return result.and(Err(cancelled));
+            }
+            if let Err(error) = self.step(step, vars, &log, (Phase::Step, n), rec).await {
                 log.error(error.to_string()).await;
                 let failure = CaseReason::Step { phase: Phase::Step, n, error };
                 result = Err(match result {
@@ -126,6 +144,16 @@ impl CaseRun<'_> {
         result
     }
 
+    /// `Err` once the run is cancelled: no step starts after that (cleanup
+    /// still runs), and the log says so once, where it stopped.
+    async fn go_on(&self, log: &Logger) -> Result<(), CaseReason> {
+        if !self.cancel.is_cancelled() {
+            return Ok(());
+        }
+        log.warning(Msg::CancelledHere.render(self.lang)).await;
+        Err(CaseReason::Cancelled)
+    }
+
     async fn skipped(&self, log: &Logger, count: usize) {
         if count > 0 {
             log.warning(Msg::StepsSkipped { count }.render(self.lang)).await;
@@ -134,8 +162,16 @@ impl CaseRun<'_> {
 
     /// Runs one step of any kind and adds its captures to `vars`. In cleanup,
     /// a step whose variable was never captured is skipped with a warning.
-    async fn step(&self, step: &Step, vars: &mut Vars, log: &Logger, phase: Phase) -> Result<(), StepError> {
+    async fn step(
+        &self,
+        step: &Step,
+        vars: &mut Vars,
+        log: &Logger,
+        (phase, n): (Phase, u32),
+        rec: &mut Record,
+    ) -> Result<(), StepError> {
         let out = StepLog { log, phase, lang: self.lang };
+        let started = Instant::now();
         let captures: StepResult = match &step.kind {
             StepKind::Sql(sql) => match self.conns.take(&sql.target).await {
                 Ok(mut conn) => {
@@ -156,9 +192,13 @@ impl CaseRun<'_> {
                 Err(why) => Err(StepError::new(&step.span, StepErrorKind::Http(why.clone()))),
             },
         };
+        let label = self.plan.redactor.redact(step.label());
+        let ok = captures.is_ok();
+        rec.steps.push(StepTime { phase, n, label, ms: started.elapsed().as_millis() as u64, ok });
         match captures {
             Ok(caps) => {
                 for (k, v) in caps {
+                    rec.captures.insert(k.clone(), self.plan.redactor.redact(v.clone()));
                     vars.set(k, v, false);
                 }
                 Ok(())

@@ -69,6 +69,10 @@ pub enum Msg<'a> {
     },
     /// `SQL发生错误，前置处理失败` — the seed's second error line.
     SetupFailed,
+    /// The run was cancelled: no step starts here; cleanup still runs.
+    CancelledHere,
+    /// The run's last word when it was cancelled.
+    RunCancelled,
     StepsSkipped {
         count: usize,
     },
@@ -116,6 +120,10 @@ impl Msg<'_> {
             (Lang::En, SqlOk { affected, ms, .. }) => format!("ok: {affected} rows affected ({ms} ms)"),
             (Lang::Zh, SetupFailed) => "SQL发生错误，前置处理失败".into(),
             (Lang::En, SetupFailed) => "setup failed: the case's remaining setup and steps are skipped".into(),
+            (Lang::Zh, CancelledHere) => "运行已取消：后续步骤不再执行，清理照常进行".into(),
+            (Lang::En, CancelledHere) => "run cancelled: no further steps; cleanup still runs".into(),
+            (Lang::Zh, RunCancelled) => "运行已取消".into(),
+            (Lang::En, RunCancelled) => "run cancelled".into(),
             (Lang::Zh, StepsSkipped { count }) => format!("跳过 {count} 个后续步骤"),
             (Lang::En, StepsSkipped { count }) => format!("{count} remaining steps skipped"),
             (Lang::Zh, CaseEnd { case, outcome, ms }) => {

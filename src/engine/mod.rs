@@ -4,6 +4,8 @@
 //! The engine only evaluates the typed model `suite` hands it; it never
 //! parses anything the loader could have parsed.
 
+/// A run's cancel flag, looked at between steps.
+pub mod cancel;
 /// One case: setup, steps under the case's timeout, then cleanup.
 pub mod case_run;
 /// Connection pools per database target, and running one statement.
@@ -30,6 +32,7 @@ pub mod runner;
 pub mod sql_step;
 
 pub use crate::model::CaseOutcome;
+pub use cancel::Cancel;
 pub use messages::Lang;
 pub use outcome::{CaseReport, RunReport};
 pub use plan::RunOptions;

@@ -2,7 +2,9 @@
 //! pass (typed and positioned, secrets masked) and how long it took.
 
 use super::run_error::{CaseReason, StepError};
-use crate::model::{CaseCounts, CaseOutcome, RunStatus};
+use crate::model::{CaseCounts, CaseOutcome, CaseResult, RunResult, RunStatus, StepResult};
+use crate::suite::error::Pointed;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct CaseReport {
@@ -15,9 +17,61 @@ pub struct CaseReport {
     /// Each undo or teardown step that failed (already masked).
     pub cleanup_errors: Vec<StepError>,
     pub duration_ms: u128,
+    /// Every step that ran, with its time (already masked).
+    pub steps: Vec<StepResult>,
+    /// What the case captured (already masked).
+    pub captures: BTreeMap<String, String>,
 }
 
 impl CaseReport {
+    /// A case that did not run, and why.
+    pub fn skipped(name: &str, why: CaseReason) -> Self {
+        CaseReport {
+            name: name.to_string(),
+            outcome: CaseOutcome::Skipped,
+            reason: Some(why),
+            cleanup_ok: true,
+            cleanup_errors: vec![],
+            duration_ms: 0,
+            steps: vec![],
+            captures: BTreeMap::new(),
+        }
+    }
+
+    /// The case as a run's result keeps it (see [`RunResult`]).
+    pub fn result(&self) -> CaseResult {
+        let span = self.reason.as_ref().and_then(CaseReason::span);
+        let pointed = match (&self.reason, span, self.outcome.is_quiet()) {
+            (Some(reason), Some(span), false) => {
+                let verb = if self.outcome == CaseOutcome::Failed { "failed" } else { "errored" };
+                let message = format!("case `{}` {verb}: {reason}", self.name);
+                let p = Pointed {
+                    file: &span.file,
+                    line: span.line,
+                    col: span.col,
+                    source_line: Some(span.source_line()),
+                    message: &message,
+                    hint: None,
+                };
+                Some(p.to_string())
+            }
+            _ => None,
+        };
+        CaseResult {
+            name: self.name.clone(),
+            outcome: self.outcome,
+            reason: self.reason_text(),
+            at: span.map(|s| s.to_string()),
+            pointed,
+            preflight: matches!(self.reason, Some(CaseReason::TargetDown { .. })),
+            cleanup_ok: self.cleanup_ok,
+            cleanup_errors: self.cleanup_errors.iter().map(|e| e.to_string()).collect(),
+            duration_ms: self.duration_ms as u64,
+            steps: self.steps.clone(),
+            captures: self.captures.clone(),
+        }
+    }
+
     /// The reason as text (`step #1: …`), without its position.
     pub fn reason_text(&self) -> Option<String> {
         self.reason.as_ref().map(|r| r.to_string())
@@ -29,28 +83,30 @@ pub struct RunReport {
     pub suite: String,
     pub cases: Vec<CaseReport>,
     pub duration_ms: u128,
+    /// Someone cancelled it (the cases after the one under way were skipped).
+    pub cancelled: bool,
 }
 
 impl RunReport {
-    pub fn counts(&self) -> CaseCounts {
-        let mut c = CaseCounts { total: self.cases.len() as u32, ..Default::default() };
-        for case in &self.cases {
-            match case.outcome {
-                CaseOutcome::Passed => c.passed += 1,
-                CaseOutcome::Failed => c.failed += 1,
-                CaseOutcome::Error => c.error += 1,
-                CaseOutcome::Skipped => c.skipped += 1,
-            }
-            if !case.cleanup_ok {
-                c.cleanup_failed += 1;
-            }
+    /// What the run reports, as kept with it.
+    pub fn result(&self) -> RunResult {
+        RunResult {
+            suite: self.suite.clone(),
+            duration_ms: self.duration_ms as u64,
+            cancelled: self.cancelled,
+            cases: self.cases.iter().map(CaseReport::result).collect(),
         }
-        c
+    }
+
+    pub fn counts(&self) -> CaseCounts {
+        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok)))
     }
 
     pub fn status(&self) -> RunStatus {
         let c = self.counts();
-        if c.error > 0 {
+        if self.cancelled {
+            RunStatus::Cancelled
+        } else if c.error > 0 {
             RunStatus::Error
         } else if c.failed > 0 {
             RunStatus::Failed
@@ -59,18 +115,8 @@ impl RunReport {
         }
     }
 
-    /// 0 all passed; 3 any error; 4 assertion failures only; 5 all passed but
-    /// some cleanup failed. (1 usage and 2 invalid files come from the CLI.)
+    /// See [`RunResult::exit_code`] (1 usage and 2 invalid files come from the CLI).
     pub fn exit_code(&self) -> i32 {
-        let c = self.counts();
-        if c.error > 0 {
-            3
-        } else if c.failed > 0 {
-            4
-        } else if c.cleanup_failed > 0 {
-            5
-        } else {
-            0
-        }
+        self.result().exit_code()
     }
 }

@@ -22,6 +22,10 @@ pub struct RunOptions {
     pub tags: Vec<String>,
     /// `--var k=v`, highest precedence.
     pub vars: Vec<(String, String)>,
+    /// The run's labels: variables `label.<k>`.
+    pub labels: crate::model::Labels,
+    /// Set when someone cancels the run.
+    pub cancel: super::Cancel,
 }
 
 /// Everything resolved before the first line is logged: targets for the
@@ -49,6 +53,9 @@ pub fn prepare(suite: &LoadedSuite, opts: &RunOptions, data_dir: &Path) -> Resul
                 Err(e) => errors.push(SuiteError::at_span(&def.span, format!("variable `{name}`: {e}"))),
             }
         }
+    }
+    for (k, v) in &opts.labels {
+        vars.set(format!("{}{k}", crate::suite::vars::LABEL_PREFIX), v, false);
     }
     for (k, v) in &opts.vars {
         let secret = vars.get(k).is_some_and(|old| old.secret);

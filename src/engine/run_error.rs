@@ -102,6 +102,8 @@ pub enum CaseReason {
     NotSelected,
     /// `--fail-fast` stopped the run before it.
     FailFast,
+    /// The run was cancelled before it, or while it ran (then its cleanup ran).
+    Cancelled,
     /// A target it needs failed preflight.
     TargetDown { target: String, why: String },
     /// Setup and steps took longer than the case's `timeout`.
@@ -116,7 +118,7 @@ impl CaseReason {
     /// when an expectation did not hold.
     pub fn outcome(&self) -> CaseOutcome {
         match self {
-            CaseReason::NotSelected | CaseReason::FailFast => CaseOutcome::Skipped,
+            CaseReason::NotSelected | CaseReason::FailFast | CaseReason::Cancelled => CaseOutcome::Skipped,
             CaseReason::Step { phase: Phase::Step, error, .. } if error.is_failure() => CaseOutcome::Failed,
             _ => CaseOutcome::Error,
         }
@@ -157,6 +159,7 @@ impl fmt::Display for CaseReason {
         match self {
             CaseReason::NotSelected => f.write_str("not selected by --tags"),
             CaseReason::FailFast => f.write_str("--fail-fast: an earlier case did not pass"),
+            CaseReason::Cancelled => f.write_str("the run was cancelled"),
             CaseReason::TargetDown { target, why } => write!(f, "preflight: target `{target}`: {why}"),
             CaseReason::TimedOut { after, .. } => write!(f, "timed out after {after}"),
             CaseReason::Step { phase, n, error } => write!(f, "{} #{n}: {error}", phase.as_str()),

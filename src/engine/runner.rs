@@ -67,24 +67,19 @@ pub async fn run_announced(
     let conns = RunConnections::new(&pools, first);
     let mut stop = false;
     for case in &suite.suite.cases {
-        let skipped = match (selected_by_tags(case, &opts.tags), stop) {
-            (false, _) => Some(CaseReason::NotSelected),
-            (true, true) => Some(CaseReason::FailFast),
-            (true, false) => None,
+        let skipped = match (selected_by_tags(case, &opts.tags), stop, opts.cancel.is_cancelled()) {
+            (false, _, _) => Some(CaseReason::NotSelected),
+            (true, _, true) => Some(CaseReason::Cancelled),
+            (true, true, false) => Some(CaseReason::FailFast),
+            (true, false, false) => None,
         };
         if let Some(why) = skipped {
             logger.for_case(&case.name).debug(format!("skipped: {why}")).await;
-            report.cases.push(CaseReport {
-                name: case.name.clone(),
-                outcome: CaseOutcome::Skipped,
-                reason: Some(why),
-                cleanup_ok: true,
-                cleanup_errors: vec![],
-                duration_ms: 0,
-            });
+            report.cases.push(CaseReport::skipped(&case.name, why));
             continue;
         }
-        let ctx = CaseRun { plan, conns: &conns, down: &down, http: &http, lang, log: logger.for_case(&case.name) };
+        let log = logger.for_case(&case.name);
+        let ctx = CaseRun { plan, conns: &conns, down: &down, http: &http, lang, log, cancel: &opts.cancel };
         let r = ctx.run(case, logger.run()).await;
         stop = opts.fail_fast && r.outcome != CaseOutcome::Passed;
         report.cases.push(r);
@@ -95,6 +90,10 @@ pub async fn run_announced(
         pool.close().await;
     }
     report.duration_ms = started.elapsed().as_millis();
+    report.cancelled = opts.cancel.is_cancelled();
+    if report.cancelled {
+        logger.warning(Msg::RunCancelled.render(lang)).await;
+    }
     let c = report.counts();
     let summary = Msg::RunSummary {
         passed: c.passed,

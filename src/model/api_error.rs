@@ -19,6 +19,10 @@ use std::fmt;
 pub enum ApiError {
     /// A query the endpoint cannot take (missing, malformed, out of range): 400.
     BadRequest(String),
+    /// No token, or one that is wrong, expired or revoked: 401.
+    Unauthorized(String),
+    /// A token whose scope does not allow this: 403.
+    Forbidden(String),
     /// No such run or suite file: 404.
     NotFound(String),
     /// A suite file that exists but cannot run (invalid, with file:line:col): 422.
@@ -32,6 +36,12 @@ pub enum ApiError {
 impl ApiError {
     pub fn bad_request(msg: impl Into<String>) -> Self {
         ApiError::BadRequest(msg.into())
+    }
+    pub fn unauthorized(msg: impl Into<String>) -> Self {
+        ApiError::Unauthorized(msg.into())
+    }
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        ApiError::Forbidden(msg.into())
     }
     pub fn not_found(msg: impl Into<String>) -> Self {
         ApiError::NotFound(msg.into())
@@ -47,6 +57,8 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::BadRequest(_) => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Unprocessable(_) => 422,
             ApiError::Internal(_) => 500,
@@ -58,6 +70,8 @@ impl ApiError {
     pub fn message(&self) -> &str {
         match self {
             ApiError::BadRequest(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::Unprocessable(m)
             | ApiError::Internal(m)
@@ -83,6 +97,8 @@ impl From<WireError> for ApiError {
     fn from(w: WireError) -> Self {
         match w.status {
             400 => ApiError::BadRequest(w.error),
+            401 => ApiError::Unauthorized(w.error),
+            403 => ApiError::Forbidden(w.error),
             404 => ApiError::NotFound(w.error),
             422 => ApiError::Unprocessable(w.error),
             0 => ApiError::Network(w.error),

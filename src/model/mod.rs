@@ -7,6 +7,8 @@
 pub mod api_error;
 /// How a case ended (passed, failed, error, skipped), shared by the engine and the page.
 pub mod case_outcome;
+/// Two runs of a suite compared: what got worse, better, new, gone, slower.
+pub mod comparison;
 /// The language a run logs in (zh, the seed's, or en), and outcomes in it.
 pub mod lang;
 /// Severity of a log line (the seed's five levels).
@@ -19,15 +21,19 @@ pub mod log_outline;
 pub mod log_query;
 /// A run's identity, status and outcome counts, as listed on the page.
 pub mod run_info;
+/// What a finished run reports, case by case (JUnit, compare, notify).
+pub mod run_result;
 /// A suite file as the page lists it.
 pub mod suite_info;
 
 pub use api_error::ApiError;
 pub use case_outcome::CaseOutcome;
+pub use comparison::{CaseDiff, Change, Comparison, Thresholds};
 pub use lang::Lang;
 pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
 pub use log_outline::{LogOutline, SectionMark};
 pub use log_query::LogQuery;
-pub use run_info::{CaseCounts, RunInfo, RunKind, RunStatus};
+pub use run_info::{parse_label, CaseCounts, Labels, RunInfo, RunKind, RunStatus};
+pub use run_result::{CaseResult, RunResult, StepResult};
 pub use suite_info::SuiteInfo;

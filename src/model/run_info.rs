@@ -3,7 +3,9 @@ use serde::{Deserialize, Serialize};
 /// Where a run stands. `Queued` waits for a worker (team setup only);
 /// `Failed` means an expectation did not hold; `Error` means something broke
 /// (setup, connection, timeout); `Interrupted` means the server stopped, or
-/// the worker's lease ran out, while the run was going.
+/// the worker's lease ran out, while the run was going; `Cancelled` means
+/// someone stopped it (`POST /api/cancel`): the step under way ended and its
+/// case's cleanup ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
@@ -13,17 +15,19 @@ pub enum RunStatus {
     Failed,
     Error,
     Interrupted,
+    Cancelled,
 }
 
 impl RunStatus {
     /// Every status, in a run's order of life (the history's filter lists them so).
-    pub const ALL: [RunStatus; 6] = [
+    pub const ALL: [RunStatus; 7] = [
         RunStatus::Queued,
         RunStatus::Running,
         RunStatus::Passed,
         RunStatus::Failed,
         RunStatus::Error,
         RunStatus::Interrupted,
+        RunStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +38,7 @@ impl RunStatus {
             RunStatus::Failed => "failed",
             RunStatus::Error => "error",
             RunStatus::Interrupted => "interrupted",
+            RunStatus::Cancelled => "cancelled",
         }
     }
 
@@ -45,6 +50,7 @@ impl RunStatus {
             "failed" => RunStatus::Failed,
             "error" => RunStatus::Error,
             "interrupted" => RunStatus::Interrupted,
+            "cancelled" => RunStatus::Cancelled,
             _ => return None,
         })
     }
@@ -67,6 +73,23 @@ pub struct CaseCounts {
 }
 
 impl CaseCounts {
+    /// The counts of cases ending so (outcome, cleanup succeeded).
+    pub fn of(cases: impl IntoIterator<Item = (super::CaseOutcome, bool)>) -> Self {
+        use super::CaseOutcome;
+        let mut c = CaseCounts::default();
+        for (outcome, cleanup_ok) in cases {
+            c.total += 1;
+            match outcome {
+                CaseOutcome::Passed => c.passed += 1,
+                CaseOutcome::Failed => c.failed += 1,
+                CaseOutcome::Error => c.error += 1,
+                CaseOutcome::Skipped => c.skipped += 1,
+            }
+            c.cleanup_failed += u32::from(!cleanup_ok);
+        }
+        c
+    }
+
     pub fn done(&self) -> u32 {
         self.passed + self.failed + self.error + self.skipped
     }
@@ -133,7 +156,25 @@ pub struct RunInfo {
     /// The worker that took it (team setup), once one has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<String>,
-    // Labels (the pipeline issue adds them) belong here, beside env.
+    /// What the pipeline said about this run (`deploy=v1.42`,
+    /// `commit=abc123`): stored with it, filterable, and the suite's
+    /// `{{label.<k>}}` variables.
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
+}
+
+/// A run's labels, by key (one value each, in key order).
+pub type Labels = std::collections::BTreeMap<String, String>;
+
+/// Parses `k=v` (a label as `--label` and `POST /api/run` take it); the key
+/// is letters, digits, `_`, `-` and `.`, so `{{label.<k>}}` can name it.
+pub fn parse_label(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("label `{s}`: expected KEY=VALUE"))?;
+    let k = k.trim();
+    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err(format!("label `{s}`: the key must be letters, digits, `_`, `-` or `.`"));
+    }
+    Ok((k.to_string(), v.to_string()))
 }
 
 impl RunInfo {

@@ -4,14 +4,15 @@
 //! workers and the benchmark's endpoints all start runs here. In the team
 //! setup the page's door queues the run instead, and a worker adopts it.
 
+use super::cancels::Cancels;
 use super::pipeline::Pipeline;
 use super::run_logs::RunLogs;
-use super::run_registry::NewRun;
+use super::run_registry::{Cancelled, NewRun};
 use super::suites_dir::{FindError, SuitesDir};
 use super::RunRegistry;
 use crate::engine::{self, runner::Plan, Lang, RunOptions, RunReport};
 use crate::logging::{LogQueue, Logger, Redactor};
-use crate::model::{ApiError, CaseCounts, RunInfo, RunKind, RunStatus};
+use crate::model::{ApiError, CaseCounts, RunInfo, RunKind, RunResult, RunStatus};
 use crate::runs::run_record::QueuedOptions;
 use crate::suite::{loader, LoadedSuite};
 use std::path::PathBuf;
@@ -49,6 +50,7 @@ pub struct Launcher {
     queue: LogQueue,
     logs: RunLogs,
     registry: Arc<RunRegistry>,
+    cancels: Arc<Cancels>,
     /// Relative SQLite target paths point here.
     data_dir: PathBuf,
 }
@@ -67,6 +69,7 @@ pub struct OpenRun {
     pub logger: Logger,
     registry: Arc<RunRegistry>,
     queue: LogQueue,
+    cancels: Arc<Cancels>,
 }
 
 impl Launcher {
@@ -75,6 +78,7 @@ impl Launcher {
             queue: pipeline.queue.clone(),
             logs: pipeline.logs.clone(),
             registry: pipeline.registry.clone(),
+            cancels: pipeline.cancels.clone(),
             data_dir: data_dir.into(),
         }
     }
@@ -117,7 +121,7 @@ impl Launcher {
             (RunRegistry::Team(team), _) => {
                 let name = suite.name();
                 let new = NewRun { pool, ..new_run(&name, &file, &suite, &opts) };
-                let queued = QueuedOptions { fail_fast: opts.fail_fast, tags: opts.tags.clone(), bench: None };
+                let queued = QueuedOptions::of(&opts);
                 Ok(team.enqueue(&new, &text, &queued).await?)
             }
             (RunRegistry::Embedded(_), Some(plan)) => {
@@ -156,13 +160,20 @@ impl Launcher {
     ) -> JoinHandle<RunReport> {
         engine::runner::announce(&suite, &run.logger, &opts).await;
         self.flush().await;
+        self.cancels.hold(run.info.id, opts.cancel.clone());
         tokio::spawn(async move {
             let progress = |counts| {
                 run.progress(counts);
                 on_progress(counts);
             };
             let report = engine::runner::run_announced(&suite, &plan, &run.logger, &opts, &progress).await;
-            run.finish(report.status(), report.counts()).await;
+            let mut result = report.result();
+            // The failure pointers quote the suite file's lines, which the
+            // logger never saw: masked here, as the reasons were.
+            for c in &mut result.cases {
+                c.pointed = c.pointed.take().map(|p| plan.redactor.redact(p));
+            }
+            run.finish_with(report.status(), report.counts(), Some(&result)).await;
             report
         })
     }
@@ -170,7 +181,24 @@ impl Launcher {
     /// Opens the log of a run already recorded (a team worker's claimed run).
     pub fn adopt(&self, info: RunInfo, redactor: Redactor) -> OpenRun {
         let logger = Logger::new(self.queue.clone(), info.id, redactor);
-        OpenRun { info, logger, registry: self.registry.clone(), queue: self.queue.clone() }
+        OpenRun {
+            info,
+            logger,
+            registry: self.registry.clone(),
+            queue: self.queue.clone(),
+            cancels: self.cancels.clone(),
+        }
+    }
+
+    /// Cancels a run: queued (team), it never runs; running here, it stops
+    /// after the step under way; running on a worker, that worker hears it
+    /// when it next renews the run's lease. `None`: no such run.
+    pub async fn cancel(&self, run: u64) -> Result<Option<Cancelled>, LaunchError> {
+        let asked = self.registry.cancel(run).await?;
+        if asked == Some(Cancelled::Requested) {
+            self.cancels.cancel(run);
+        }
+        Ok(asked)
     }
 
     /// Records a new run and opens its log; the caller produces its lines
@@ -201,11 +229,17 @@ impl OpenRun {
     /// ended, once every line is stored: a reader that sees the end has
     /// every line there is to read.
     pub async fn finish(&self, status: RunStatus, counts: CaseCounts) {
+        self.finish_with(status, counts, None).await
+    }
+
+    /// [`OpenRun::finish`], keeping what the run reported with it.
+    pub async fn finish_with(&self, status: RunStatus, counts: CaseCounts, result: Option<&RunResult>) {
+        self.cancels.forget(self.info.id);
         self.logger.finish().await;
         if self.queue.flush().await.is_err() {
             tracing::error!(run = self.info.id, "the log writer has stopped");
         }
-        if let Err(e) = self.registry.finish(self.info.id, status, counts).await {
+        if let Err(e) = self.registry.finish(self.info.id, status, counts, result).await {
             tracing::error!(run = self.info.id, error = %e, "recording the run's outcome failed");
         }
     }
@@ -224,5 +258,6 @@ fn new_run<'a>(name: &'a str, file: &'a str, suite: &LoadedSuite, opts: &'a RunO
         kind: RunKind::Suite,
         cases: suite.suite.cases.len() as u32,
         pool: None,
+        labels: opts.labels.clone(),
     }
 }

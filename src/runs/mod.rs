@@ -3,10 +3,16 @@
 
 /// The benchmark's synthetic run (paced lines), in-process or queued for a worker.
 pub mod bench_load;
+/// The cancel flags of the runs this process produces.
+pub mod cancels;
+/// Two runs of a suite compared: finding them and their results.
+pub mod compare_runs;
 /// The line a run cut off by a stopped server ends with.
 pub mod interrupted_note;
 /// Starts runs and records how they end: the page, the CLI and the benchmark's endpoints.
 pub mod launcher;
+/// The signed JSON a hook gets when a run ends (`--notify`).
+pub mod notification;
 /// The log store, its writer thread and the run registry over one data directory.
 pub mod pipeline;
 /// Whether this process is the data directory's only user (then `running` runs were cut off).

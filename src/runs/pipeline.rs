@@ -4,6 +4,7 @@
 //! embedded default), or by `serve --db` and `worker` over the team's
 //! PostgreSQL.
 
+use super::cancels::Cancels;
 use super::presence::Presence;
 use super::run_logs::RunLogs;
 use super::sqlite_registry::SqliteRegistry;
@@ -22,6 +23,8 @@ pub struct Pipeline {
     pub logs: RunLogs,
     pub queue: LogQueue,
     pub registry: Arc<RunRegistry>,
+    /// The cancel flags of the runs this process produces.
+    pub cancels: Arc<Cancels>,
     /// The writer thread; it ends once every sender of `queue` is gone.
     pub writer: std::thread::JoinHandle<()>,
     /// Embedded: tells other processes on the same data directory this one is alive.
@@ -69,6 +72,7 @@ impl Pipeline {
             logs: RunLogs::Embedded(store),
             queue,
             registry: Arc::new(RunRegistry::Embedded(registry)),
+            cancels: Arc::default(),
             writer,
             _presence: Some(presence),
         })
@@ -83,11 +87,13 @@ impl Pipeline {
         let registry = Arc::new(PgRegistry::new(db.clone(), held.clone(), team.name.clone(), team.lease));
         let (queue, rx) = LogQueue::new(QUEUE_CAPACITY);
         let writer = pg_writer::spawn(team.url.clone(), held.clone(), team.lease, rx);
-        lease_keeper::spawn_keeper(registry.clone(), held, team.lease);
+        let cancels = Arc::new(Cancels::default());
+        lease_keeper::spawn_keeper(registry.clone(), held, cancels.clone(), team.lease);
         Ok(Pipeline {
             logs: RunLogs::Team(Arc::new(PgLogs::new(db))),
             queue,
             registry: Arc::new(RunRegistry::Team(registry)),
+            cancels,
             writer,
             _presence: None,
         })

@@ -2,7 +2,7 @@
 //! to run it) and asked (which runs to list), the same for the embedded and
 //! the team's database.
 
-use crate::model::{RunKind, RunStatus};
+use crate::model::{Labels, RunKind, RunStatus};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
 /// A run about to start, as the registry records it.
@@ -17,6 +17,25 @@ pub struct NewRun<'a> {
     pub cases: u32,
     /// Which workers may take it (team setup; `default` when `None`).
     pub pool: Option<&'a str>,
+    pub labels: Labels,
+}
+
+impl NewRun<'_> {
+    /// The labels as the `labels` column keeps them (JSON, keys in order).
+    pub fn labels_json(&self) -> String {
+        serde_json::to_string(&self.labels).expect("labels always serialise")
+    }
+}
+
+/// What `POST /api/cancel` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// It had not started: it ends `cancelled` now and never runs.
+    Queued,
+    /// Its producer stops after the step under way, cleans up, and ends it `cancelled`.
+    Requested,
+    /// It had ended already.
+    AlreadyOver(RunStatus),
 }
 
 /// How a queued run is to be run, as stored with it. Variables given with
@@ -31,6 +50,13 @@ pub struct QueuedOptions {
     /// A benchmark's synthetic run (`serve --bench` only), instead of a suite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bench: Option<BenchLoad>,
+}
+
+impl QueuedOptions {
+    /// What of `opts` a queued run keeps (env, lang and labels are columns).
+    pub fn of(opts: &crate::engine::RunOptions) -> Self {
+        QueuedOptions { fail_fast: opts.fail_fast, tags: opts.tags.clone(), bench: None }
+    }
 }
 
 /// What a queued bench run produces (see `bench_load`).
@@ -49,6 +75,8 @@ pub struct RunFilter {
     pub suite: Option<String>,
     pub status: Option<RunStatus>,
     pub env: Option<String>,
+    /// Runs with this label (`key`, `value`).
+    pub label: Option<(String, String)>,
     /// `None` lists every kind.
     pub kind: Option<RunKind>,
     /// Only runs older than this id: the next page after a page's last run.
@@ -59,7 +87,7 @@ pub struct RunFilter {
 impl RunFilter {
     /// The newest `limit` runs of every kind.
     pub fn newest(limit: u32) -> Self {
-        RunFilter { id: None, suite: None, status: None, env: None, kind: None, before: None, limit }
+        RunFilter { id: None, suite: None, status: None, env: None, label: None, kind: None, before: None, limit }
     }
 }
 
@@ -82,6 +110,17 @@ where
     }
     if let Some(env) = &filter.env {
         q.push(" AND env = ").push_bind(env.clone());
+    }
+    if let Some((k, v)) = &filter.label {
+        // The column is the labels' JSON (keys in order, one value each):
+        // `"k":"v"` followed by `,` or `}` is exactly that label.
+        let pair = serde_json::to_string(&Labels::from([(k.clone(), v.clone())])).expect("labels serialise");
+        let pair = &pair[1..pair.len() - 1];
+        let pair = pair.replace('\\', "\\\\");
+        let pair = pair.replace('%', "\\%").replace('_', "\\_");
+        q.push(" AND (labels LIKE ").push_bind(format!("%{pair},%"));
+        q.push(" ESCAPE '\\' OR labels LIKE ").push_bind(format!("%{pair}}}"));
+        q.push(" ESCAPE '\\')");
     }
     if let Some(kind) = filter.kind {
         q.push(" AND kind = ").push_bind(kind.as_str().to_string());

@@ -5,10 +5,10 @@
 
 use super::sqlite_registry::SqliteRegistry;
 use super::team::pg_registry::PgRegistry;
-use crate::model::{CaseCounts, RunInfo, RunStatus};
+use crate::model::{CaseCounts, RunInfo, RunResult, RunStatus};
 use std::sync::Arc;
 
-pub use super::run_record::{NewRun, RunFilter};
+pub use super::run_record::{Cancelled, NewRun, RunFilter};
 
 pub enum RunRegistry {
     Embedded(SqliteRegistry),
@@ -32,10 +32,33 @@ impl RunRegistry {
         }
     }
 
-    pub async fn finish(&self, run: u64, status: RunStatus, counts: CaseCounts) -> Result<(), sqlx::Error> {
+    /// Records how the run ended and, for a suite run, what it reported.
+    pub async fn finish(
+        &self,
+        run: u64,
+        status: RunStatus,
+        counts: CaseCounts,
+        result: Option<&RunResult>,
+    ) -> Result<(), sqlx::Error> {
         match self {
-            RunRegistry::Embedded(r) => r.finish(run, status, counts).await,
-            RunRegistry::Team(r) => r.finish(run, status, counts).await,
+            RunRegistry::Embedded(r) => r.finish(run, status, counts, result).await,
+            RunRegistry::Team(r) => r.finish(run, status, counts, result).await,
+        }
+    }
+
+    /// What the run reported when it ended (`None` while it runs).
+    pub async fn result(&self, run: u64) -> Result<Option<RunResult>, sqlx::Error> {
+        match self {
+            RunRegistry::Embedded(r) => r.result(run).await,
+            RunRegistry::Team(r) => r.result(run).await,
+        }
+    }
+
+    /// Asks for the run to stop (see `Launcher::cancel`); `None`: no such run.
+    pub async fn cancel(&self, run: u64) -> Result<Option<Cancelled>, sqlx::Error> {
+        match self {
+            RunRegistry::Embedded(r) => r.cancel(run).await,
+            RunRegistry::Team(r) => r.cancel(run).await,
         }
     }
 

@@ -1,8 +1,8 @@
 //! The embedded run history: one SQLite file in the data directory, used by
 //! one process at a time (see `presence`).
 
-use super::run_record::{push_filter, NewRun, RunFilter};
-use crate::model::{CaseCounts, RunInfo, RunKind, RunStatus};
+use super::run_record::{push_filter, Cancelled, NewRun, RunFilter};
+use crate::model::{CaseCounts, RunInfo, RunKind, RunResult, RunStatus};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{QueryBuilder, Row, Sqlite};
 use std::collections::BTreeMap;
@@ -26,10 +26,12 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS runs (
     counts TEXT NOT NULL,
     file TEXT,
     lang TEXT,
-    kind TEXT NOT NULL DEFAULT 'suite'
+    kind TEXT NOT NULL DEFAULT 'suite',
+    labels TEXT NOT NULL DEFAULT '{}',
+    result TEXT
 )";
 
-const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts";
+const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, labels";
 
 impl SqliteRegistry {
     /// Opens (or creates) the registry database and brings an older one's
@@ -46,6 +48,11 @@ impl SqliteRegistry {
         sqlx::query(SCHEMA).execute(&db).await?;
         migrate(&db).await?;
         Ok(SqliteRegistry { db, live: Mutex::new(BTreeMap::new()) })
+    }
+
+    /// The database (the token store shares it).
+    pub fn db(&self) -> &SqlitePool {
+        &self.db
     }
 
     /// Marks the runs still `running` as `interrupted` and returns them: at
@@ -65,8 +72,8 @@ impl SqliteRegistry {
         let started_at = chrono::Utc::now().timestamp_millis();
         let counts = CaseCounts { total: run.cases, ..Default::default() };
         let row = sqlx::query(
-            "INSERT INTO runs (suite, file, env, lang, kind, status, started_at, counts) \
-             VALUES (?, ?, ?, ?, ?, 'running', ?, ?) RETURNING id",
+            "INSERT INTO runs (suite, file, env, lang, kind, status, started_at, counts, labels) \
+             VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
         )
         .bind(run.suite)
         .bind(run.file)
@@ -75,6 +82,7 @@ impl SqliteRegistry {
         .bind(run.kind.as_str())
         .bind(started_at)
         .bind(serde_json::to_string(&counts).unwrap())
+        .bind(run.labels_json())
         .fetch_one(&self.db)
         .await?;
         let info = RunInfo {
@@ -90,6 +98,7 @@ impl SqliteRegistry {
             counts,
             pool: None,
             worker: None,
+            labels: run.labels.clone(),
         };
         self.live.lock().unwrap().insert(info.id, info.clone());
         Ok(info)
@@ -102,12 +111,19 @@ impl SqliteRegistry {
         }
     }
 
-    pub async fn finish(&self, run: u64, status: RunStatus, counts: CaseCounts) -> Result<(), sqlx::Error> {
+    pub async fn finish(
+        &self,
+        run: u64,
+        status: RunStatus,
+        counts: CaseCounts,
+        result: Option<&RunResult>,
+    ) -> Result<(), sqlx::Error> {
         let finished_at = chrono::Utc::now().timestamp_millis();
-        sqlx::query("UPDATE runs SET status = ?, finished_at = ?, counts = ? WHERE id = ?")
+        sqlx::query("UPDATE runs SET status = ?, finished_at = ?, counts = ?, result = ? WHERE id = ?")
             .bind(status.as_str())
             .bind(finished_at)
             .bind(serde_json::to_string(&counts).unwrap())
+            .bind(result.map(|r| serde_json::to_string(r).expect("a result always serialises")))
             .bind(run as i64)
             .execute(&self.db)
             .await?;
@@ -124,6 +140,23 @@ impl SqliteRegistry {
             .fetch_optional(&self.db)
             .await?;
         Ok(row.map(|r| to_info(&r)))
+    }
+
+    /// What the run reported when it ended (none while it runs, nor for
+    /// runs that ended without one: interrupted, bench).
+    pub async fn result(&self, run: u64) -> Result<Option<RunResult>, sqlx::Error> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT result FROM runs WHERE id = ?").bind(run as i64).fetch_optional(&self.db).await?;
+        Ok(row.and_then(|(r,)| serde_json::from_str(&r?).ok()))
+    }
+
+    /// A run of this process stops at its next step (see `Launcher::cancel`);
+    /// here only: whether it is still running.
+    pub async fn cancel(&self, run: u64) -> Result<Option<Cancelled>, sqlx::Error> {
+        Ok(self.get(run).await?.map(|info| match info.status {
+            RunStatus::Running | RunStatus::Queued => Cancelled::Requested,
+            done => Cancelled::AlreadyOver(done),
+        }))
     }
 
     /// The runs `filter` picks, newest first, live ones with their current counts.
@@ -152,6 +185,12 @@ async fn migrate(db: &SqlitePool) -> Result<(), sqlx::Error> {
     if lacks("kind") {
         sqlx::query("ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'suite'").execute(&mut *tx).await?;
         sqlx::query("UPDATE runs SET kind = 'bench' WHERE suite = 'bench'").execute(&mut *tx).await?;
+    }
+    if lacks("labels") {
+        sqlx::query("ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '{}'").execute(&mut *tx).await?;
+    }
+    if lacks("result") {
+        sqlx::query("ALTER TABLE runs ADD COLUMN result TEXT").execute(&mut *tx).await?;
     }
     if lacks("file") {
         sqlx::query("ALTER TABLE runs ADD COLUMN file TEXT").execute(&mut *tx).await?;
@@ -188,5 +227,6 @@ fn to_info(r: &sqlx::sqlite::SqliteRow) -> RunInfo {
         counts: serde_json::from_str(r.get::<&str, _>("counts")).unwrap_or_default(),
         pool: None,
         worker: None,
+        labels: serde_json::from_str(r.get::<&str, _>("labels")).unwrap_or_default(),
     }
 }

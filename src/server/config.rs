@@ -11,6 +11,10 @@ pub struct ServerConfig {
     pub ring_cap: usize,
     /// The team database to join instead of the data directory's history and logs.
     pub team: Option<crate::runs::team::TeamConfig>,
+    /// Every request needs a token or a session (see `auth`).
+    pub auth: bool,
+    /// Badges need no token even with auth on.
+    pub public_badges: bool,
 }
 
 impl Default for ServerConfig {
@@ -20,6 +24,8 @@ impl Default for ServerConfig {
             suites_dir: "suites".into(),
             ring_cap: crate::logging::log_store::DEFAULT_RING_CAP,
             team: None,
+            auth: false,
+            public_badges: false,
         }
     }
 }

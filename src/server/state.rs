@@ -18,6 +18,10 @@ pub struct AppState {
     pub registry: Arc<RunRegistry>,
     pub launcher: Launcher,
     pub suites: SuitesDir,
+    /// Tokens and the gate, when auth is on (`None`: the server is open).
+    pub auth: Option<Arc<crate::auth::Auth>>,
+    /// The address pages and notifications link to (`http://host:port`).
+    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -34,12 +38,23 @@ impl AppState {
             Some(team) => Pipeline::open_team(team).await?,
             None => Pipeline::open(&config.data_dir, config.ring_cap).await?,
         };
+        let auth = match config.auth {
+            false => None,
+            true => Some(Arc::new(crate::auth::Auth {
+                tokens: crate::auth::TokenStore::of(&pipeline.registry)
+                    .await
+                    .map_err(|e| format!("cannot open the token store: {e}"))?,
+                public_badges: config.public_badges,
+            })),
+        };
         Ok(AppState {
+            public_url: format!("http://{}", leptos.site_addr),
             leptos,
             launcher: Launcher::new(&pipeline, &config.data_dir),
             logs: pipeline.logs,
             registry: pipeline.registry,
             suites: SuitesDir::new(&config.suites_dir),
+            auth,
         })
     }
 

@@ -4,7 +4,7 @@
 //! problem is collected, not just the first, so one `check` shows them all.
 
 use super::position::{SourceFile, Span};
-use super::vars::references;
+use super::vars::{references, LABEL_PREFIX};
 use super::{SuiteError, SuiteErrors};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -69,7 +69,9 @@ impl LoadCx {
     /// `}}` is an error too (it would be sent as literal text).
     pub fn check_refs(&mut self, text: &str, span: Range<usize>, known: &BTreeSet<String>) {
         for (name, _) in references(text) {
-            if !known.contains(&name) {
+            // `label.*` come with the run (`--label k=v`), not the file: a
+            // run without that label stops at the step that needs it.
+            if !known.contains(&name) && !name.starts_with(LABEL_PREFIX) {
                 let at = self.locate(&span, |raw| {
                     raw.match_indices("{{").map(|(i, _)| i).find(|&i| template_name(&raw[i..]) == Some(name.as_str()))
                 });

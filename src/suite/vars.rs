@@ -8,6 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Variables `{{label.<k>}}` hold a run's labels (`--label k=v`, stored
+/// with the run), so a suite can name the deploy it checks.
+pub const LABEL_PREFIX: &str = "label.";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Var {
     pub value: String,

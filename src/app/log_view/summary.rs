@@ -1,10 +1,24 @@
-//! The selected run at a glance: suite, env, status, a progress bar while it
-//! runs, and for a finished run the outcome counts and a chart of case durations.
+//! The selected run at a glance: suite, env, labels, status, a progress bar
+//! while it runs (and a cancel button), and for a finished run the outcome
+//! counts, a chart of case durations and the way to compare it with the run
+//! before.
 
 use super::state::LogState;
 use crate::app::browser;
-use crate::model::{RunInfo, RunKind, RunStatus};
+use crate::model::{ApiError, RunInfo, RunKind, RunStatus};
 use leptos::prelude::*;
+
+/// `POST /api/cancel` with `run=<id>`: a queued run ends `cancelled` at
+/// once; a running one stops after the step under way, runs its case's undo
+/// and teardown and ends `cancelled` (on a worker: within a third of its
+/// lease). Answers the run as it stands.
+#[server(prefix = "/api", endpoint = "cancel")]
+pub async fn cancel_run(run: u64) -> Result<RunInfo, ApiError> {
+    let state = crate::server::state::app_state()?;
+    state.known_run(run).await?;
+    state.launcher.cancel(run).await?;
+    state.known_run(run).await
+}
 
 /// One case's row in the duration chart, in pixels (its label is 12 px).
 const ROW: usize = 18;
@@ -27,6 +41,11 @@ pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
                 view! {
                     <span class="suite-name">{r.suite.clone()}</span>
                     {r.env.clone().map(|e| view! { <span class="run-env">{format!("env {e}")}</span> })}
+                    {(!r.labels.is_empty()).then(|| view! {
+                        <span class="run-labels" id="run-labels">
+                            {r.labels.iter().map(|(k, v)| view! { <span class="label">{format!("{k}={v}")}</span> }).collect_view()}
+                        </span>
+                    })}
                     <span class=format!("status status-{}", r.status.as_str()) id="run-status">{r.status.as_str()}</span>
                     {crate::app::runs_panel::where_text(&r).map(|w| view! { <span class="run-where" id="run-where">{w}</span> })}
                     {if r.status == RunStatus::Queued {
@@ -53,8 +72,10 @@ pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
     }
 }
 
-/// "run again" (the same suite, env and log language; the page sends no
-/// vars, so none are kept) and "copy link" (the run's page, no line).
+/// "run again" (the same suite, env, labels and log language; the page
+/// sends no vars, so none are kept), "cancel" while it is queued or runs,
+/// "compare with previous" once it ended, and "copy link" (the run's page,
+/// no line).
 #[component]
 fn RunActions(run: RunInfo) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
@@ -63,17 +84,45 @@ fn RunActions(run: RunInfo) -> impl IntoView {
     let again = (run.kind == RunKind::Suite).then(|| {
         let (suite, env, lang, pool) =
             (run.rerun_suite().to_string(), run.env.clone(), run.lang.clone(), run.pool.clone());
+        let labels: String = run.labels.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
         let again = move |_| {
-            let (navigate, suite, env, lang, pool) =
-                (navigate.clone(), suite.clone(), env.clone(), lang.clone(), pool.clone());
+            let (navigate, suite, env, lang, pool, labels) =
+                (navigate.clone(), suite.clone(), env.clone(), lang.clone(), pool.clone(), labels.clone());
             leptos::task::spawn_local(async move {
-                match crate::app::suites_panel::start_run(suite, env, lang, pool).await {
+                let labels = Some(labels);
+                match crate::app::suites_panel::start_run(suite, env, lang, pool, labels, None, None).await {
                     Ok(info) => navigate(&format!("/runs/{}", info.id), Default::default()),
                     Err(e) => problem.set(Some(e.message().to_string())),
                 }
             });
         };
         view! { <button id="run-again" class="run-again" on:click=again>"run again"</button> }
+    });
+    let id = run.id;
+    let cancelling = RwSignal::new(false);
+    let cancel = (!run.status.is_finished()).then(|| {
+        let cancel = move |_| {
+            cancelling.set(true);
+            leptos::task::spawn_local(async move {
+                if let Err(e) = cancel_run(id).await {
+                    cancelling.try_set(false);
+                    problem.try_set(Some(e.message().to_string()));
+                }
+            });
+        };
+        view! {
+            <button id="cancel-run" class="cancel-run" disabled=move || cancelling.get() on:click=cancel
+                title="stop after the step under way; its cleanup still runs">
+                {move || if cancelling.get() { "cancelling…" } else { "cancel" }}
+            </button>
+        }
+    });
+    let compare = (run.status.is_finished() && run.kind == RunKind::Suite).then(|| {
+        view! {
+            <a id="compare-previous" class="compare-previous" href=format!("/compare?base=previous&head={id}")>
+                "compare with previous"
+            </a>
+        }
     });
     let copy = move |_| {
         browser::copy_to_clipboard(browser::page_address(), move |ok| {
@@ -86,6 +135,8 @@ fn RunActions(run: RunInfo) -> impl IntoView {
     view! {
         <span class="run-actions">
             {again}
+            {cancel}
+            {compare}
             <button id="copy-run-link" class="copy-run-link" title="copy the address of this run" on:click=copy>
                 {move || if copied.get() { "copied" } else { "copy link" }}
             </button>

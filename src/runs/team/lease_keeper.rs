@@ -6,11 +6,18 @@
 
 use super::leases::Leases;
 use super::pg_registry::PgRegistry;
+use crate::runs::cancels::Cancels;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Renews this process's leases and reaps expired ones, until the process ends.
-pub fn spawn_keeper(registry: Arc<PgRegistry>, leases: Arc<Leases>, lease: Duration) -> tokio::task::JoinHandle<()> {
+/// Renews this process's leases and reaps expired ones, until the process
+/// ends; a renewal that finds the run's cancel asked for sets its flag.
+pub fn spawn_keeper(
+    registry: Arc<PgRegistry>,
+    leases: Arc<Leases>,
+    cancels: Arc<Cancels>,
+    lease: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval((lease / 3).max(Duration::from_millis(100)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -18,8 +25,12 @@ pub fn spawn_keeper(registry: Arc<PgRegistry>, leases: Arc<Leases>, lease: Durat
             tick.tick().await;
             for (run, token) in leases.all() {
                 match registry.renew(run, &token).await {
-                    Ok(true) => {}
-                    Ok(false) => {
+                    Ok(Some(cancel)) => {
+                        if cancel && cancels.cancel(run) {
+                            tracing::info!(run, "cancel asked for: stopping after the step under way");
+                        }
+                    }
+                    Ok(None) => {
                         // Only drop it if it is still the same lease (the run may have ended meanwhile).
                         if leases.token(run).is_some_and(|t| t == token) {
                             tracing::error!(run, "lost the run's lease: its next lines will not be stored");

@@ -3,9 +3,9 @@
 
 use super::leases::Leases;
 use crate::logging::line_json;
-use crate::model::{CaseCounts, Level, LogLine, RunInfo, RunKind, RunStatus};
+use crate::model::{CaseCounts, Level, LogLine, RunInfo, RunKind, RunResult, RunStatus};
 use crate::runs::interrupted_note;
-use crate::runs::run_record::{push_filter, NewRun, QueuedOptions, RunFilter};
+use crate::runs::run_record::{push_filter, Cancelled, NewRun, QueuedOptions, RunFilter};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::time::Duration;
 /// The channel a new queued run is announced on (its payload: the pool).
 pub const QUEUE_CHANNEL: &str = "livesmoke_runs";
 
-const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, pool, worker";
+const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, pool, worker, labels";
 
 /// What a worker gets when it claims a run.
 #[derive(Debug, Clone)]
@@ -53,8 +53,8 @@ impl PgRegistry {
         let counts = CaseCounts { total: run.cases, ..Default::default() };
         let row = sqlx::query(&format!(
             "INSERT INTO runs (suite, file, env, lang, kind, status, pool, worker, queued_at, started_at, counts, \
-             lease_token, lease_until) \
-             VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $8, $9, $10, now() + make_interval(secs => $11)) \
+             lease_token, lease_until, labels) \
+             VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $8, $9, $10, now() + make_interval(secs => $11), $12) \
              RETURNING {COLUMNS}"
         ))
         .bind(run.suite)
@@ -68,6 +68,7 @@ impl PgRegistry {
         .bind(serde_json::to_string(&counts).unwrap())
         .bind(&token)
         .bind(self.lease.as_secs_f64())
+        .bind(run.labels_json())
         .fetch_one(&self.db)
         .await?;
         let info = to_info(&row);
@@ -86,8 +87,8 @@ impl PgRegistry {
         let counts = CaseCounts { total: run.cases, ..Default::default() };
         let mut tx = self.db.begin().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO runs (suite, file, env, lang, kind, status, pool, suite_text, options, queued_at, started_at, counts) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $9, $10) RETURNING {COLUMNS}"
+            "INSERT INTO runs (suite, file, env, lang, kind, status, pool, suite_text, options, queued_at, started_at, counts, \
+             labels) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $9, $10, $11) RETURNING {COLUMNS}"
         ))
         .bind(run.suite)
         .bind(run.file)
@@ -99,6 +100,7 @@ impl PgRegistry {
         .bind(serde_json::to_string(options).unwrap())
         .bind(now_ms())
         .bind(serde_json::to_string(&counts).unwrap())
+        .bind(run.labels_json())
         .fetch_one(&mut *tx)
         .await?;
         // Delivered at commit, so a woken worker finds the row.
@@ -142,19 +144,52 @@ impl PgRegistry {
         self.leases.release(run);
     }
 
-    /// Pushes the lease's deadline out; false when the lease is no longer
-    /// `token` or already ran out.
-    pub async fn renew(&self, run: u64, token: &str) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
+    /// Pushes the lease's deadline out: `None` when the lease is no longer
+    /// `token` or already ran out, else whether someone asked to cancel the
+    /// run (the holder hears it here, within a third of the lease).
+    pub async fn renew(&self, run: u64, token: &str) -> Result<Option<bool>, sqlx::Error> {
+        let row: Option<(bool,)> = sqlx::query_as(
             "UPDATE runs SET lease_until = now() + make_interval(secs => $3) \
-             WHERE id = $1 AND lease_token = $2 AND status = 'running' AND lease_until > now()",
+             WHERE id = $1 AND lease_token = $2 AND status = 'running' AND lease_until > now() \
+             RETURNING cancel_requested",
         )
         .bind(run as i64)
         .bind(token)
         .bind(self.lease.as_secs_f64())
+        .fetch_optional(&self.db)
+        .await?;
+        Ok(row.map(|(c,)| c))
+    }
+
+    /// Cancels a run: a queued one ends `cancelled` at once (it never runs);
+    /// a running one is flagged for its holder. `None`: no such run.
+    pub async fn cancel(&self, run: u64) -> Result<Option<Cancelled>, sqlx::Error> {
+        let queued = sqlx::query(
+            "UPDATE runs SET status = 'cancelled', finished_at = $2, cancel_requested = true \
+             WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(run as i64)
+        .bind(now_ms())
         .execute(&self.db)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if queued.rows_affected() == 1 {
+            return Ok(Some(Cancelled::Queued));
+        }
+        let running = sqlx::query("UPDATE runs SET cancel_requested = true WHERE id = $1 AND status = 'running'")
+            .bind(run as i64)
+            .execute(&self.db)
+            .await?;
+        if running.rows_affected() == 1 {
+            return Ok(Some(Cancelled::Requested));
+        }
+        Ok(self.get(run).await?.map(|info| Cancelled::AlreadyOver(info.status)))
+    }
+
+    /// What the run reported when it ended.
+    pub async fn result(&self, run: u64) -> Result<Option<RunResult>, sqlx::Error> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT result FROM runs WHERE id = $1").bind(run as i64).fetch_optional(&self.db).await?;
+        Ok(row.and_then(|(r,)| serde_json::from_str(&r?).ok()))
     }
 
     /// The live case counts, written while the lease holds (in the
@@ -177,7 +212,14 @@ impl PgRegistry {
     }
 
     /// Records how the run ended, if this process still holds its lease.
-    pub async fn finish(&self, run: u64, status: RunStatus, counts: CaseCounts) -> Result<(), sqlx::Error> {
+    pub async fn finish(
+        &self,
+        run: u64,
+        status: RunStatus,
+        counts: CaseCounts,
+        result: Option<&RunResult>,
+    ) -> Result<(), sqlx::Error> {
+        let result = result.map(|r| serde_json::to_string(r).expect("a result always serialises"));
         let Some(token) = self.leases.token(run) else {
             tracing::error!(run, "the run's lease was lost before it ended: its end is not recorded");
             return Ok(());
@@ -188,14 +230,15 @@ impl PgRegistry {
         let mut pause = Duration::from_millis(100);
         let res = loop {
             let res = sqlx::query(
-                "UPDATE runs SET status = $2, finished_at = $3, counts = $4, lease_token = NULL, lease_until = NULL \
-                 WHERE id = $1 AND lease_token = $5 AND status = 'running'",
+                "UPDATE runs SET status = $2, finished_at = $3, counts = $4, lease_token = NULL, lease_until = NULL, \
+                 result = $6 WHERE id = $1 AND lease_token = $5 AND status = 'running'",
             )
             .bind(run as i64)
             .bind(status.as_str())
             .bind(now_ms())
             .bind(serde_json::to_string(&counts).unwrap())
             .bind(&*token)
+            .bind(result.as_deref())
             .execute(&self.db)
             .await;
             match res {
@@ -297,5 +340,6 @@ fn to_info(r: &PgRow) -> RunInfo {
         counts: serde_json::from_str(r.get::<&str, _>("counts")).unwrap_or_default(),
         pool: r.get("pool"),
         worker: r.get("worker"),
+        labels: serde_json::from_str(r.get::<&str, _>("labels")).unwrap_or_default(),
     }
 }

@@ -10,7 +10,10 @@ use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "team", include_str!("../../../migrations/0001_team.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "team", include_str!("../../../migrations/0001_team.sql")),
+    (2, "pipeline", include_str!("../../../migrations/0002_pipeline.sql")),
+];
 
 fn migrator() -> Migrator {
     let migrations = MIGRATIONS

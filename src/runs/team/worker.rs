@@ -124,6 +124,8 @@ async fn produce(launcher: &Launcher, cfg: &WorkerConfig, claimed: Claimed) {
         fail_fast: options.fail_fast,
         tags: options.tags,
         vars: Vec::new(),
+        labels: info.labels.clone(),
+        cancel: Default::default(),
     };
     let path = cfg.suites.join(info.file.as_deref().filter(|f| !f.contains(['/', '\\'])).unwrap_or("suite.toml"));
     let (data, run_opts) = (cfg.data.clone(), opts.clone());

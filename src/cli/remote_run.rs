@@ -1,0 +1,291 @@
+//! `livesmoke run --server URL SUITE…`: the pipeline's side of a run on the
+//! team's server. Each suite is started there (queued for a worker in the
+//! team setup), its page printed, and its log followed from a cursor and
+//! printed as a local run prints it; a dropped connection is retried from
+//! the same cursor, so no line is missed or printed twice. The reports and
+//! the exit code come from what the server kept when the run ended, the
+//! same value a local run makes them from.
+//!
+//! SUITE names a suite of the server's suites directory (a local path by
+//! its file name): the server runs its own copy, with the secrets its
+//! workers hold. The pipeline never sends SQL, so a `run` token cannot run
+//! arbitrary statements with those secrets. `--var` is refused for the same
+//! reason (a variable may override a secret).
+
+use super::remote::{Remote, RemoteError, StartRun};
+use super::run_cmd::{compare_base, notify, report, RunArgs};
+use super::terminal::{jsonl_line, print_lines, progress_bar};
+use crate::model::{LogPage, RunInfo, RunResult};
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+/// How long the server may be unreachable before a followed run is given up.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
+
+pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
+    let server = args.server.clone().unwrap_or_default();
+    let remote = match Remote::new(&server, args.token.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("livesmoke: {e}");
+            return 1;
+        }
+    };
+    if !args.suites.vars.is_empty() {
+        eprintln!(
+            "livesmoke: --var is not sent to a server (a variable may override a secret): \
+             set it in the suite's [env.<name>.vars] on the server"
+        );
+        return 1;
+    }
+    let terminal = std::io::stdout().is_terminal();
+    let mut jsonl = String::new();
+    let mut results = Vec::new();
+    let mut finished = Vec::new();
+    for file in &args.suites.files {
+        // A local path counts by its file name: the server runs its own copy.
+        let suite = match file.exists() {
+            true => file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+            false => file.display().to_string(),
+        };
+        let start = StartRun {
+            suite: &suite,
+            env: args.suites.env.as_deref(),
+            lang: &args.lang,
+            pool: args.pool.as_deref(),
+            labels: &args.labels,
+            tags: &args.tags,
+            fail_fast: args.fail_fast,
+        };
+        let info = match remote.start(&start).await {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("livesmoke: {suite}: {e}");
+                return start_failure_code(&e);
+            }
+        };
+        eprintln!("livesmoke: run #{} of {}: {}", info.id, info.suite, remote.page_url(info.id));
+        let followed = follow(&remote, &info, terminal, |lines| {
+            if args.jsonl.is_some() {
+                for l in lines {
+                    jsonl.push_str(&jsonl_line(info.id, &suite, l));
+                }
+            }
+        })
+        .await;
+        match followed {
+            Followed::Ended(done, result) => {
+                results.push(result);
+                finished.push(done);
+            }
+            Followed::Detached => {
+                eprintln!("livesmoke: run #{} goes on without us: {}", info.id, remote.page_url(info.id));
+                return 130;
+            }
+            Followed::Lost(code) => return code,
+        }
+    }
+    let code = report(&args, &results, &jsonl, terminal);
+    for (info, result) in finished.iter().zip(&results) {
+        let cmp = match compare_base(&args) {
+            Some(base) => {
+                let base = match base {
+                    crate::runs::compare_runs::Base::Previous => "previous".to_string(),
+                    crate::runs::compare_runs::Base::Run(id) => id.to_string(),
+                };
+                match remote.compare(&base, info.id, args.thresholds.thresholds()).await {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        if args.compare_with.is_some() {
+                            eprintln!("livesmoke: compare: {e}");
+                        }
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let (Some(c), Some(_)) = (&cmp, args.compare_with) {
+            super::compare_text::print(c, terminal);
+        }
+        notify(&args.notify, secret.as_deref(), info, Some(result), Some(remote.page_url(info.id)), cmp.as_ref()).await;
+    }
+    code
+}
+
+/// A suite the server would not start: as a local run would exit.
+fn start_failure_code(e: &RemoteError) -> i32 {
+    match e {
+        // Invalid suite file (file:line:col): nothing ran, like a local load error.
+        RemoteError::Api(api) if api.status() == 422 => 2,
+        _ => 1,
+    }
+}
+
+enum Followed {
+    /// The run ended; what it reported.
+    Ended(RunInfo, RunResult),
+    /// Ctrl-C, and the run was left going.
+    Detached,
+    /// The run or the server was lost: this exit code.
+    Lost(i32),
+}
+
+/// Prints the run's log until it ends, then fetches what it reported.
+/// Ctrl-C asks whether to cancel the run (on a terminal; in CI, where no
+/// one can answer, it cancels): a cancelled run's cleanup still runs and
+/// is followed to its end; a second Ctrl-C stops following.
+async fn follow(
+    remote: &Remote,
+    info: &RunInfo,
+    terminal: bool,
+    mut keep: impl FnMut(&[crate::model::LogLine]),
+) -> Followed {
+    let bar = terminal.then(|| progress_bar(&info.suite, info.counts.total));
+    let mut cursor = 0u64;
+    let mut cancelled = false;
+    let mut case_ends = 0u64;
+    let ended = loop {
+        let step = tokio::select! {
+            r = read_on(remote, info.id, &mut cursor, bar.as_ref(), &mut keep, &mut case_ends) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        match step {
+            Some(Ok(())) => break true,
+            Some(Err(code)) => break code == 0,
+            None if cancelled => {
+                if let Some(b) = &bar {
+                    b.finish_and_clear();
+                }
+                return Followed::Detached;
+            }
+            None => {
+                if !ask_cancel(info.id, bar.as_ref()).await {
+                    if let Some(b) = &bar {
+                        b.finish_and_clear();
+                    }
+                    return Followed::Detached;
+                }
+                cancelled = true;
+                match remote.cancel(info.id).await {
+                    Ok(_) => eprintln!(
+                        "livesmoke: cancelling run #{}: its cleanup runs; following it to the end (Ctrl-C again stops following)",
+                        info.id
+                    ),
+                    Err(e) => eprintln!("livesmoke: cancelling run #{}: {e}", info.id),
+                }
+            }
+        }
+    };
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if !ended {
+        return Followed::Lost(3);
+    }
+    // The log ends before the run's outcome is recorded: wait for it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match remote.outcome(info.id).await {
+            Ok(o) if o.run.status.is_finished() => {
+                return match o.result {
+                    Some(r) => Followed::Ended(o.run, r),
+                    None => {
+                        eprintln!("livesmoke: run #{} ended {} without a result", info.id, o.run.status.as_str());
+                        Followed::Lost(3)
+                    }
+                };
+            }
+            Ok(_) => {}
+            Err(e) if !e.passing() => {
+                eprintln!("livesmoke: run #{}: {e}", info.id);
+                return Followed::Lost(3);
+            }
+            Err(_) => {}
+        }
+        if Instant::now() > deadline {
+            eprintln!("livesmoke: run #{}: its log ended but its outcome was not recorded", info.id);
+            return Followed::Lost(3);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads and prints pages from `cursor` until the log is done. A failed
+/// read is retried from the same cursor (with backoff, for up to
+/// [`GIVE_UP_AFTER`]); the cursor moves only past printed lines. `Err(3)`
+/// when the server stayed away or refused.
+async fn read_on(
+    remote: &Remote,
+    run: u64,
+    cursor: &mut u64,
+    bar: Option<&indicatif::ProgressBar>,
+    keep: &mut impl FnMut(&[crate::model::LogLine]),
+    case_ends: &mut u64,
+) -> Result<(), i32> {
+    let mut away_since: Option<Instant> = None;
+    let mut pause = Duration::from_millis(250);
+    loop {
+        match remote.log(run, *cursor).await {
+            Ok(LogPage { lines, next, done, .. }) => {
+                if away_since.take().is_some() {
+                    eprintln!("livesmoke: reconnected; going on after line {cursor}");
+                    pause = Duration::from_millis(250);
+                }
+                print_lines(&lines, bar);
+                keep(&lines);
+                *case_ends += lines.iter().filter(|l| l.end.is_some()).count() as u64;
+                if let Some(b) = bar {
+                    b.set_position(*case_ends);
+                }
+                *cursor = next;
+                if done {
+                    return Ok(());
+                }
+                if lines.is_empty() {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+            Err(e) if e.passing() => {
+                let since = *away_since.get_or_insert_with(|| {
+                    eprintln!("livesmoke: {e}; retrying from line {cursor}");
+                    Instant::now()
+                });
+                if since.elapsed() > GIVE_UP_AFTER {
+                    eprintln!(
+                        "livesmoke: gave up on run #{run} after {} s without the server",
+                        GIVE_UP_AFTER.as_secs()
+                    );
+                    return Err(3);
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => {
+                eprintln!("livesmoke: reading run #{run}'s log: {e}");
+                return Err(3);
+            }
+        }
+    }
+}
+
+/// On a terminal, asks; elsewhere (CI cancelling its job) the answer is yes.
+async fn ask_cancel(run: u64, bar: Option<&indicatif::ProgressBar>) -> bool {
+    if !std::io::stdin().is_terminal() {
+        return true;
+    }
+    let prompt = || {
+        eprint!("\nCancel run #{run} on the server? Its cleanup still runs. [y/N] ");
+        let _ = std::io::stderr().flush();
+    };
+    match bar {
+        Some(b) => b.suspend(prompt),
+        None => prompt(),
+    }
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await;
+    matches!(answer, Ok(Ok(l)) if l.trim().eq_ignore_ascii_case("y") || l.trim().eq_ignore_ascii_case("yes"))
+}
