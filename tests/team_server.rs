@@ -346,3 +346,45 @@ fn a_database_that_cannot_be_reached_is_named_without_its_password() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_run_on_a_worker_is_cancelled_through_any_instance_and_keeps_its_labels() {
+    let Some(db) = TeamDb::new().await else { return };
+    let base = target().await;
+    let s = Setup::new();
+    s.suite("slow.toml", &slow_suite("slow", &base, 5, 2, 600));
+    let a = common::team::spawn_instance(&db.url, &s.suites(), &s.data("a"), &[]).await;
+    let b = common::team::spawn_instance(&db.url, &s.suites(), &s.data("b"), &[]).await;
+    let _w = Worker::spawn(&db.url, &s.suites(), &s.data("w"), "w", &["--lease-secs", "1.5"], &SECRET_ENV);
+    let form = [("suite", "slow"), ("lang", "en"), ("labels", "deploy=v9\ncommit=abc")];
+    let queued = queue_run(&a.base, &form).await;
+    let id = queued["id"].as_u64().unwrap();
+    assert_eq!(queued["labels"]["deploy"], "v9");
+    // Cancelled before a worker took it: it never runs.
+    let early = queue_run(&a.base, &[("suite", "slow"), ("pool", "nobody")]).await["id"].as_u64().unwrap();
+    let cancel = |base: String, run: u64| async move {
+        let r = reqwest::Client::new().post(format!("{base}/api/cancel")).form(&[("run", run.to_string())]).send();
+        r.await.unwrap().json::<serde_json::Value>().await.unwrap()
+    };
+    assert_eq!(cancel(b.base.clone(), early).await["status"], "cancelled");
+    let until = Instant::now() + Duration::from_secs(20);
+    while run_info(&a.base, id).await["status"] != "running" {
+        assert!(Instant::now() < until, "never claimed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let asked = Instant::now();
+    cancel(b.base.clone(), id).await;
+    let done = wait_finished(&a.base, id, Duration::from_secs(20)).await;
+    assert_eq!(done["status"], "cancelled", "{done}");
+    assert!(asked.elapsed() < Duration::from_secs(5), "heard within a third of the lease, then one step");
+    assert_eq!(done["labels"], serde_json::json!({"deploy": "v9", "commit": "abc"}));
+    let lines = follow(&b.base, id, 1000).await;
+    assert_contiguous(&lines);
+    assert!(lines.iter().any(|l| l.msg == "run cancelled"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.msg == "skipped: the run was cancelled"), "the cases after it never ran");
+    let labelled: serde_json::Value =
+        reqwest::get(format!("{}/api/runs?label=commit=abc", b.base)).await.unwrap().json().await.unwrap();
+    assert_eq!(labelled.as_array().unwrap().len(), 1);
+    assert_eq!(run_info(&a.base, early).await["worker"], serde_json::Value::Null, "never ran");
+}

@@ -13,8 +13,8 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
     let mut total = Duration::ZERO;
     for r in reports {
         let mut suite = TestSuite::new(r.suite.as_str());
-        suite.set_time(Duration::from_millis(r.duration_ms as u64));
-        total += Duration::from_millis(r.duration_ms as u64);
+        suite.set_time(Duration::from_millis(r.duration_ms));
+        total += Duration::from_millis(r.duration_ms);
         for c in &r.cases {
             let reason = match (&c.reason, &c.at) {
                 (Some(r), Some(at)) => format!("{at}: {r}"),
@@ -39,7 +39,7 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
             };
             let mut case = TestCase::new(c.name.as_str(), status);
             case.set_classname(r.suite.as_str());
-            case.set_time(Duration::from_millis(c.duration_ms as u64));
+            case.set_time(Duration::from_millis(c.duration_ms));
             case.add_property(Property::new("cleanup", if c.cleanup_ok { "ok" } else { "failed" }));
             if !c.cleanup_ok {
                 case.set_system_err(format!("cleanup failed:\n{}", c.cleanup_errors.join("\n")));

@@ -74,7 +74,8 @@ pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
         })
         .await;
         match followed {
-            Followed::Ended(done, result) => {
+            Followed::Ended(ended) => {
+                let (done, result) = *ended;
                 results.push(result);
                 finished.push(done);
             }
@@ -124,7 +125,7 @@ fn start_failure_code(e: &RemoteError) -> i32 {
 
 enum Followed {
     /// The run ended; what it reported.
-    Ended(RunInfo, RunResult),
+    Ended(Box<(RunInfo, RunResult)>),
     /// Ctrl-C, and the run was left going.
     Detached,
     /// The run or the server was lost: this exit code.
@@ -189,7 +190,7 @@ async fn follow(
         match remote.outcome(info.id).await {
             Ok(o) if o.run.status.is_finished() => {
                 return match o.result {
-                    Some(r) => Followed::Ended(o.run, r),
+                    Some(r) => Followed::Ended(Box::new((o.run, r))),
                     None => {
                         eprintln!("livesmoke: run #{} ended {} without a result", info.id, o.run.status.as_str());
                         Followed::Lost(3)
