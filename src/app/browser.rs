@@ -114,7 +114,8 @@ pub fn hold_view(pre: Pre) -> impl FnOnce() {
             HELD.set(held);
             request_animation_frame(move || {
                 let Some(Held { el, was, put_back: true }) = HELD.take() else { return };
-                if let Some(p) = pre.get_untracked() {
+                // `try_`: the log view may be gone (another route) by the frame.
+                if let Some(p) = pre.try_get_untracked().flatten() {
                     let moved = el.get_bounding_client_rect().top() - was;
                     if moved.abs() >= 1.0 {
                         p.set_scroll_top(p.scroll_top() + moved.round() as i32);

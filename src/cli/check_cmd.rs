@@ -1,4 +1,5 @@
-use super::run_cmd::{load_all, SuiteArgs};
+use super::run_args::SuiteArgs;
+use super::run_cmd::load_all;
 use crate::engine::RunOptions;
 use crate::suite::step::{one_line, SqlParamTemplate, Step, StepKind};
 use std::io::Write;

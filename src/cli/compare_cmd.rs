@@ -4,7 +4,7 @@
 //! pipeline can gate a deploy on it; 1 when the runs cannot be compared.
 
 use super::remote::Remote;
-use super::run_cmd::ThresholdArgs;
+use super::run_args::ThresholdArgs;
 use super::store_args::StoreArgs;
 use crate::runs::compare_runs::{compare_runs, Base};
 use std::io::IsTerminal;

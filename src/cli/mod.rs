@@ -19,8 +19,12 @@ pub mod remote;
 pub mod remote_run;
 /// Writing report files whole or not at all.
 pub mod report_file;
+/// What `run`, `check` and `compare` take on the command line.
+pub mod run_args;
 /// `run`: execute suites, print the log, write reports, exit with the outcome.
 pub mod run_cmd;
+/// After a run's log: reports, exit code, comparison, notification.
+pub mod run_end;
 /// `serve`: the web app.
 pub mod serve_cmd;
 /// A failed step pointed at in its suite file, after `run`'s log.
@@ -55,7 +59,7 @@ pub enum Command {
     /// Serve the web app (the default).
     Serve(ServeArgs),
     /// Run suite files and exit with their outcome.
-    Run(run_cmd::RunArgs),
+    Run(run_args::RunArgs),
     /// Validate suite files and print what they would do.
     Check(check_cmd::CheckArgs),
     /// Take queued runs from the team database (`serve --db`) and run them here.
@@ -111,6 +115,7 @@ pub async fn main() -> i32 {
     match cli.command {
         None => serve_cmd::serve(ServeArgs::parse_defaults()).await,
         Some(Command::Serve(args)) => serve_cmd::serve(args).await,
+        Some(Command::Run(args)) if args.server.is_some() => remote_run::run(args).await,
         Some(Command::Run(args)) => run_cmd::run(args).await,
         Some(Command::Check(args)) => check_cmd::check(args).await,
         Some(Command::Worker(args)) => worker_cmd::worker(args).await,

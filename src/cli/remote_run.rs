@@ -13,7 +13,8 @@
 //! reason (a variable may override a secret).
 
 use super::remote::{Remote, RemoteError, StartRun};
-use super::run_cmd::{compare_base, notify, report, RunArgs};
+use super::run_args::RunArgs;
+use super::run_end::{after_run, compare_base, notify_secret, report};
 use super::terminal::{jsonl_line, print_lines, progress_bar};
 use crate::model::{LogPage, RunInfo, RunResult};
 use std::io::{IsTerminal, Write};
@@ -22,7 +23,15 @@ use std::time::{Duration, Instant};
 /// How long the server may be unreachable before a followed run is given up.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
 
-pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
+pub async fn run(args: RunArgs) -> i32 {
+    super::serve_cmd::init_tracing();
+    let secret = match notify_secret(&args.notify) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("livesmoke: {e}");
+            return 1;
+        }
+    };
     let server = args.server.clone().unwrap_or_default();
     let remote = match Remote::new(&server, args.token.clone()) {
         Ok(r) => r,
@@ -94,22 +103,12 @@ pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
                     crate::runs::compare_runs::Base::Previous => "previous".to_string(),
                     crate::runs::compare_runs::Base::Run(id) => id.to_string(),
                 };
-                match remote.compare(&base, info.id, args.thresholds.thresholds()).await {
-                    Ok(c) => Some(c),
-                    Err(e) => {
-                        if args.compare_with.is_some() {
-                            eprintln!("livesmoke: compare: {e}");
-                        }
-                        None
-                    }
-                }
+                Some(remote.compare(&base, info.id, args.thresholds.thresholds()).await.map_err(|e| e.to_string()))
             }
             None => None,
         };
-        if let (Some(c), Some(_)) = (&cmp, args.compare_with) {
-            super::compare_text::print(c, terminal);
-        }
-        notify(&args.notify, secret.as_deref(), info, Some(result), Some(remote.page_url(info.id)), cmp.as_ref()).await;
+        let url = Some(remote.page_url(info.id));
+        after_run(&args, secret.as_deref(), (info, result), url, cmp, terminal).await;
     }
     code
 }

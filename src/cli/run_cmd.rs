@@ -1,101 +1,15 @@
-use super::report_file::write_atomically;
-use super::terminal::{exit_code, jsonl_line, print_lines, print_summary, progress_bar};
+use super::run_args::RunArgs;
+use super::run_end::{after_run, compare_base, notify_secret, report};
+use super::terminal::{jsonl_line, print_lines, progress_bar};
 use crate::engine::{self, runner::Plan, Lang, RunOptions};
 use crate::logging::log_store::DEFAULT_RING_CAP;
-use crate::model::{CaseCounts, RunInfo, RunResult, Thresholds};
-use crate::runs::compare_runs::{compare_runs, Base};
-use crate::runs::notification::{self, Notification};
+use crate::model::CaseCounts;
+use crate::runs::compare_runs::compare_runs;
 use crate::runs::{Launcher, Pipeline};
 use crate::suite::{loader, LoadedSuite, SuiteErrors};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// The suites to load and how to resolve them (shared by `run` and `check`).
-#[derive(clap::Args, Debug)]
-pub struct SuiteArgs {
-    /// Suite files (.toml).
-    #[arg(required = true)]
-    pub files: Vec<PathBuf>,
-    /// Environment whose [env.<name>] overrides apply.
-    #[arg(long)]
-    pub env: Option<String>,
-    /// Set a variable (highest precedence); repeatable.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
-    /// Data directory: run history and logs (shared with `serve`); relative SQLite paths point here.
-    #[arg(long, env = "LIVESMOKE_DATA", default_value = "data")]
-    pub data: PathBuf,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub suites: SuiteArgs,
-    /// Run only cases with one of these tags (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub tags: Vec<String>,
-    /// Stop after the first case that does not pass (cleanup still runs).
-    #[arg(long)]
-    pub fail_fast: bool,
-    /// Write a JUnit XML report here.
-    #[arg(long, value_name = "PATH")]
-    pub junit: Option<PathBuf>,
-    /// Write the log as JSON Lines here (the same events as the live view).
-    #[arg(long, value_name = "PATH")]
-    pub jsonl: Option<PathBuf>,
-    /// Language of the log messages.
-    #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
-    pub lang: String,
-    /// Store with the run, show in the history, and pass to the suite as
-    /// `{{label.KEY}}` (`deploy=v1.42`, `commit=abc123`); repeatable.
-    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = crate::model::parse_label)]
-    pub labels: Vec<(String, String)>,
-    /// Run on this livesmoke server instead of here: SUITE names a suite of
-    /// its suites directory (a local path counts by its file name).
-    #[arg(long, env = "LIVESMOKE_SERVER", value_name = "URL")]
-    pub server: Option<String>,
-    /// The server's token (`livesmoke token create`, scope run).
-    #[arg(long, env = "LIVESMOKE_TOKEN", hide_env_values = true, requires = "server")]
-    pub token: Option<String>,
-    /// With --server: the pool of workers to run it (team setup).
-    #[arg(long, requires = "server")]
-    pub pool: Option<String>,
-    /// After the run, print how it compares with a run (`previous`: the
-    /// suite's previous run in the same env, or a run id).
-    #[arg(long, value_name = "previous|RUN")]
-    pub compare_with: Option<Base>,
-    #[command(flatten)]
-    pub thresholds: ThresholdArgs,
-    /// POST a signed JSON summary here when each run ends (the secret is
-    /// `LIVESMOKE_NOTIFY_SECRET`); repeatable. A failing hook never fails the run.
-    #[arg(long = "notify", value_name = "URL")]
-    pub notify: Vec<String>,
-}
-
-/// When a step counts as slower in a comparison.
-#[derive(clap::Args, Debug, Clone, Copy)]
-pub struct ThresholdArgs {
-    /// A step is slower when it took this many percent more…
-    #[arg(long, default_value_t = Thresholds::default().pct, value_name = "PERCENT")]
-    pub slower_pct: u32,
-    /// …and this many milliseconds more.
-    #[arg(long, default_value_t = Thresholds::default().ms, value_name = "MS")]
-    pub slower_ms: u64,
-}
-
-impl ThresholdArgs {
-    pub fn thresholds(&self) -> Thresholds {
-        Thresholds { pct: self.slower_pct, ms: self.slower_ms }
-    }
-}
-
-pub fn parse_var(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
-        .filter(|(k, _)| !k.is_empty())
-        .ok_or_else(|| format!("expected NAME=VALUE, got `{s}`"))
-}
 
 /// Loads and validates every file, then resolves each for `opts`; all
 /// problems of all files are reported together.
@@ -134,9 +48,6 @@ pub async fn run(args: RunArgs) -> i32 {
             return 1;
         }
     };
-    if args.server.is_some() {
-        return super::remote_run::run(args, secret).await;
-    }
     let sel = &args.suites;
     let opts = RunOptions {
         env: sel.env.clone(),
@@ -225,79 +136,14 @@ pub async fn run(args: RunArgs) -> i32 {
     for (run, result) in runs.iter().zip(&results) {
         let Ok(Some(info)) = pipeline.registry.get(*run).await else { continue };
         let cmp = match compare_base(&args) {
-            Some(base) => match compare_runs(&pipeline.registry, base, *run, args.thresholds.thresholds()).await {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    if args.compare_with.is_some() {
-                        eprintln!("livesmoke: compare: {e}");
-                    }
-                    None
-                }
-            },
+            Some(base) => Some(
+                compare_runs(&pipeline.registry, base, *run, args.thresholds.thresholds())
+                    .await
+                    .map_err(|e| e.to_string()),
+            ),
             None => None,
         };
-        if let (Some(c), Some(_)) = (&cmp, args.compare_with) {
-            super::compare_text::print(c, terminal);
-        }
-        notify(&args.notify, secret.as_deref(), &info, Some(result), None, cmp.as_ref()).await;
+        after_run(&args, secret.as_deref(), (&info, result), None, cmp, terminal).await;
     }
     code
-}
-
-/// After the log: failure pointers, the summary, the report files; the exit code.
-pub fn report(args: &RunArgs, results: &[RunResult], jsonl: &str, terminal: bool) -> i32 {
-    super::step_failure::print(results);
-    print_summary(results, terminal);
-    if let Some(path) = &args.jsonl {
-        if let Err(e) = write_atomically(path, jsonl.as_bytes()) {
-            eprintln!("livesmoke: cannot write {}: {e}", path.display());
-            return 1;
-        }
-    }
-    if let Some(path) = &args.junit {
-        let written = super::junit_report::render(results)
-            .and_then(|xml| write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string()));
-        if let Err(e) = written {
-            eprintln!("livesmoke: cannot write {}: {e}", path.display());
-            return 1;
-        }
-    }
-    exit_code(results)
-}
-
-/// What each run is compared with: `--compare-with`, else the previous run
-/// when a notification will carry the comparison.
-pub fn compare_base(args: &RunArgs) -> Option<Base> {
-    args.compare_with.or((!args.notify.is_empty()).then_some(Base::Previous))
-}
-
-/// `--notify` needs the shared secret, or the receiver could not tell our
-/// POST from anyone's.
-fn notify_secret(hooks: &[String]) -> Result<Option<String>, String> {
-    if hooks.is_empty() {
-        return Ok(None);
-    }
-    for h in hooks {
-        url::Url::parse(h).map_err(|e| format!("--notify {h}: {e}"))?;
-    }
-    match std::env::var("LIVESMOKE_NOTIFY_SECRET") {
-        Ok(s) if !s.is_empty() => Ok(Some(s)),
-        _ => Err("--notify signs each POST: set LIVESMOKE_NOTIFY_SECRET to the secret its receiver checks".into()),
-    }
-}
-
-/// Sends the run's notification to every hook; a failure is a warning.
-pub async fn notify(
-    hooks: &[String],
-    secret: Option<&str>,
-    info: &RunInfo,
-    result: Option<&RunResult>,
-    url: Option<String>,
-    cmp: Option<&crate::model::Comparison>,
-) {
-    let Some(secret) = secret.filter(|_| !hooks.is_empty()) else { return };
-    let note = Notification::new(info, result, url, cmp);
-    for failed in notification::send(hooks, secret, &note).await {
-        eprintln!("livesmoke: warning: notifying {failed}; the run's outcome stands");
-    }
 }

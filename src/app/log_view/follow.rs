@@ -63,18 +63,20 @@ pub fn scroll_to_bottom(state: LogState, pre: Pre) {
         return;
     }
     state.follow.pin_pending.set_value(true);
+    // `try_`: the page may have left the log view (another route) before
+    // the frame or the timer comes.
     let pin = move || {
-        if let Some(el) = pre.get_untracked() {
-            if state.follow.on.get_untracked() {
+        if let Some(el) = pre.try_get_untracked().flatten() {
+            if state.follow.on.try_get_untracked() == Some(true) {
                 let height = el.scroll_height();
                 let bottom = height - el.client_height();
-                state.follow.last_scroll.set_value((bottom, height));
+                state.follow.last_scroll.try_set_value((bottom, height));
                 el.set_scroll_top(bottom);
             }
         }
     };
     request_animation_frame(move || {
-        state.follow.pin_pending.set_value(false);
+        state.follow.pin_pending.try_set_value(false);
         pin();
     });
     browser::after_ms(250, pin);
