@@ -390,3 +390,72 @@ async fn notifications_are_signed_retried_and_never_fail_the_run() {
     assert_eq!(unsigned.status.code(), Some(1), "no secret: refused before running");
     assert!(stderr(&unsigned).contains("LIVESMOKE_NOTIFY_SECRET"));
 }
+
+#[tokio::test]
+async fn a_server_notifies_the_end_of_runs_started_from_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let suites = suites_dir(dir.path());
+    let (url, got) = hook(0).await;
+    let env = [("LIVESMOKE_NOTIFY_SECRET", "srv-secret")];
+    let server = spawn_server_with(&suites, &dir.path().join("data"), &["--notify", &url], &env).await;
+    let started: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/run", server.base))
+        .form(&[("suite", "fail"), ("labels", "deploy=v3")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["id"].as_u64().unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    while got.lock().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < until, "no notification within 20 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (sig, body) = got.lock().unwrap()[0].clone();
+    assert_eq!(sig, livesmoke::runs::notification::sign(b"srv-secret", &body));
+    let note: livesmoke::runs::notification::Notification = serde_json::from_slice(&body).unwrap();
+    assert_eq!((note.run, note.status.as_str()), (id, "failed"));
+    assert_eq!(note.url, Some(format!("{}/runs/{id}", server.base)));
+    assert_eq!(note.labels.get("deploy").map(String::as_str), Some("v3"));
+    assert!(note.comparison.is_none(), "the suite's first run has nothing before it");
+}
+
+#[tokio::test]
+async fn ctrl_c_in_ci_cancels_the_remote_run_and_follows_its_cleanup() {
+    let dir = tempfile::tempdir().unwrap();
+    let suites = suites_dir(dir.path());
+    let mut slow = String::from("[db.app]\npath = \"slow.db\"\n");
+    for i in 0..20 {
+        slow.push_str(&format!(
+            "[[case]]\nname = \"c{i}\"\n  [[case.setup]]\n  sql = \"CREATE TABLE IF NOT EXISTS t{i} (v INT)\"\n  undo = {{ sql = \"DROP TABLE t{i}\" }}\n  [[case.step]]\n  sql = \"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 400000) SELECT count(*) FROM n\"\n"
+        ));
+    }
+    write(&suites, "slow.toml", &slow);
+    let server = spawn_server(&suites, &dir.path().join("data"), &[]).await;
+    let err = dir.path().join("stderr.log");
+    // No terminal on stdin (as in CI): Ctrl-C cancels without asking.
+    let mut child = Command::new(BIN)
+        .args(["run", "--server", &server.base, "--lang", "en", "slow"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(&err).unwrap().contains("run #") {
+        assert!(std::time::Instant::now() < until, "never started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    let said = std::fs::read_to_string(&err).unwrap();
+    assert_eq!(status.code(), Some(3), "a cancelled run did not run whole: {said}");
+    assert!(said.contains("cancelling run #1: its cleanup runs"), "{said}");
+    let info = team::run_info(&server.base, 1).await;
+    assert_eq!(info["status"], "cancelled");
+    let log = reqwest::get(format!("{}/api/log.txt?run=1", server.base)).await.unwrap().text().await.unwrap();
+    assert!(log.contains("DROP TABLE"), "the case under way undid its setup: {log}");
+}

@@ -13,6 +13,8 @@ pub mod compare_cmd;
 pub mod compare_text;
 /// The JUnit XML report of `run --junit`.
 pub mod junit_report;
+/// `serve --notify`, `worker --notify`: hooks told when each run ends.
+pub mod notify_args;
 /// The HTTP API as the CLI calls it (`--server`).
 pub mod remote;
 /// `run --server`: start runs on a server, follow their logs, exit with their outcome.
@@ -98,6 +100,8 @@ pub struct ServeArgs {
     /// in once. Required to listen beyond loopback.
     #[arg(long, env = "LIVESMOKE_AUTH", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub auth: bool,
+    #[command(flatten)]
+    pub notify: notify_args::NotifyArgs,
     /// With --auth: badges (`/badge/<suite>.svg`) need no token.
     #[arg(long, env = "LIVESMOKE_PUBLIC_BADGES", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub public_badges: bool,

@@ -132,8 +132,8 @@ enum Followed {
 }
 
 /// Prints the run's log until it ends, then fetches what it reported.
-/// Ctrl-C asks whether to cancel the run (on a terminal; in CI, where no
-/// one can answer, it cancels): a cancelled run's cleanup still runs and
+/// Ctrl-C (or SIGTERM) asks whether to cancel the run (on a terminal; in
+/// CI, where no one can answer, it cancels): a cancelled run's cleanup still runs and
 /// is followed to its end; a second Ctrl-C stops following.
 async fn follow(
     remote: &Remote,
@@ -148,7 +148,8 @@ async fn follow(
     let ended = loop {
         let step = tokio::select! {
             r = read_on(remote, info.id, &mut cursor, bar.as_ref(), &mut keep, &mut case_ends) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            // Ctrl-C, or SIGTERM: how a CI system cancels a job.
+            _ = super::serve_cmd::shutdown_signal() => None,
         };
         match step {
             Some(Ok(())) => break true,

@@ -21,8 +21,16 @@ pub async fn serve(args: ServeArgs) -> i32 {
         );
         return 1;
     }
+    let hooks = match args.notify.hooks(Some(format!("http://{}", options.site_addr))) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("livesmoke: {e}");
+            return 1;
+        }
+    };
     let team = args.db.as_deref().map(|url| args.team.config(url));
     let config = ServerConfig {
+        hooks,
         data_dir: args.data,
         suites_dir: args.suites,
         team: team.clone(),

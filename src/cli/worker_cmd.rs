@@ -17,6 +17,8 @@ pub struct WorkerArgs {
     pub data: PathBuf,
     #[command(flatten)]
     pub team: TeamArgs,
+    #[command(flatten)]
+    pub notify: super::notify_args::NotifyArgs,
 }
 
 pub async fn worker(args: WorkerArgs) -> i32 {
@@ -30,7 +32,14 @@ pub async fn worker(args: WorkerArgs) -> i32 {
         }
     };
     let RunRegistry::Team(registry) = &*pipeline.registry else { unreachable!("open_team opens the team registry") };
-    let launcher = Launcher::new(&pipeline, &args.data);
+    let hooks = match args.notify.hooks(None) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("livesmoke: {e}");
+            return 1;
+        }
+    };
+    let launcher = Launcher::new(&pipeline, &args.data).with_hooks(hooks);
     let cfg = args.team.worker(&team, &args.suites, &args.data);
     // The first Ctrl-C or SIGTERM stops taking runs and lets those under way
     // end; a second one stops at once (their runs end `interrupted` when

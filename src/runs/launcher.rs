@@ -5,6 +5,7 @@
 //! setup the page's door queues the run instead, and a worker adopts it.
 
 use super::cancels::Cancels;
+use super::notification::{self, Hooks};
 use super::pipeline::Pipeline;
 use super::run_logs::RunLogs;
 use super::run_registry::{Cancelled, NewRun};
@@ -53,6 +54,8 @@ pub struct Launcher {
     cancels: Arc<Cancels>,
     /// Relative SQLite target paths point here.
     data_dir: PathBuf,
+    /// Told when each suite run ends (`serve --notify`, `worker --notify`).
+    hooks: Option<Arc<Hooks>>,
 }
 
 /// A run whose first line is readable and whose producer is under way.
@@ -80,7 +83,14 @@ impl Launcher {
             registry: pipeline.registry.clone(),
             cancels: pipeline.cancels.clone(),
             data_dir: data_dir.into(),
+            hooks: None,
         }
+    }
+
+    /// The same launcher, telling `hooks` when each suite run ends.
+    pub fn with_hooks(mut self, hooks: Option<Hooks>) -> Self {
+        self.hooks = hooks.map(Arc::new);
+        self
     }
 
     /// The page's door: finds `asked` (a file or a suite name) in `suites`
@@ -161,6 +171,7 @@ impl Launcher {
         engine::runner::announce(&suite, &run.logger, &opts).await;
         self.flush().await;
         self.cancels.hold(run.info.id, opts.cancel.clone());
+        let (hooks, registry) = (self.hooks.clone(), self.registry.clone());
         tokio::spawn(async move {
             let progress = |counts| {
                 run.progress(counts);
@@ -174,6 +185,11 @@ impl Launcher {
                 c.pointed = c.pointed.take().map(|p| plan.redactor.redact(p));
             }
             run.finish_with(report.status(), report.counts(), Some(&result)).await;
+            if let Some(hooks) = hooks {
+                // Apart: a slow hook does not hold the run's report back.
+                let id = run.info.id;
+                tokio::spawn(async move { notification::run_ended(&registry, &hooks, id, &result).await });
+            }
             report
         })
     }

@@ -6,7 +6,9 @@
 //! still fails is reported on stderr and never changes the run's outcome:
 //! the gate is the run, not the chat message about it.
 
-use crate::model::{CaseCounts, Change, Comparison, Labels, RunInfo, RunResult, RunStatus};
+use super::compare_runs::{compare_runs, Base};
+use super::RunRegistry;
+use crate::model::{CaseCounts, Change, Comparison, Labels, RunInfo, RunResult, RunStatus, Thresholds};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -63,6 +65,35 @@ impl Notification {
                     .collect(),
             }),
         }
+    }
+}
+
+/// Where a server or worker sends the notification of every run it
+/// produces (`serve --notify`, `worker --notify`).
+#[derive(Debug, Clone)]
+pub struct Hooks {
+    pub urls: Vec<String>,
+    pub secret: String,
+    /// The server's address, for the run's page (`--public-url`).
+    pub public_url: Option<String>,
+}
+
+/// Notifies `hooks` that `run` ended with `result`, with its comparison
+/// with the run before it; what fails is logged, nothing more.
+pub async fn run_ended(registry: &RunRegistry, hooks: &Hooks, run: u64, result: &RunResult) {
+    let info = match registry.get(run).await {
+        Ok(Some(info)) => info,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(run, error = %e, "notifying: reading the run failed");
+            return;
+        }
+    };
+    let cmp = compare_runs(registry, Base::Previous, run, Thresholds::default()).await.ok();
+    let url = hooks.public_url.as_ref().map(|u| format!("{u}/runs/{run}"));
+    let note = Notification::new(&info, Some(result), url, cmp.as_ref());
+    for failed in send(&hooks.urls, &hooks.secret, &note).await {
+        tracing::warn!(run, "notifying {failed}; the run's outcome stands");
     }
 }
 

@@ -90,3 +90,23 @@ pub fn render(label: &str, message: &str, colour: &str) -> String {
         mx = lw as f64 + mw as f64 / 2.0,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_draws_a_whole_badge_and_escapes_its_label() {
+        let mut statuses: Vec<Option<RunStatus>> = RunStatus::ALL.iter().copied().map(Some).collect();
+        statuses.push(None);
+        for status in statuses {
+            let word = status.map_or("no runs", RunStatus::as_str);
+            let svg = render("orders <&> \"eu\"", word, colour(status));
+            assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.ends_with("</svg>"));
+            assert_eq!(svg.matches("<text").count(), 4);
+            assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+            assert!(svg.contains(&format!(">{word}</text>")) && svg.contains(colour(status)));
+            assert!(svg.contains("orders &lt;&amp;&gt; &quot;eu&quot;") && !svg.contains("<&>"));
+        }
+    }
+}

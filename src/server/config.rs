@@ -15,6 +15,8 @@ pub struct ServerConfig {
     pub auth: bool,
     /// Badges need no token even with auth on.
     pub public_badges: bool,
+    /// Told when each run this server produces ends.
+    pub hooks: Option<crate::runs::notification::Hooks>,
 }
 
 impl Default for ServerConfig {
@@ -26,6 +28,7 @@ impl Default for ServerConfig {
             team: None,
             auth: false,
             public_badges: false,
+            hooks: None,
         }
     }
 }

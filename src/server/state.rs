@@ -20,8 +20,6 @@ pub struct AppState {
     pub suites: SuitesDir,
     /// Tokens and the gate, when auth is on (`None`: the server is open).
     pub auth: Option<Arc<crate::auth::Auth>>,
-    /// The address pages and notifications link to (`http://host:port`).
-    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -48,9 +46,8 @@ impl AppState {
             })),
         };
         Ok(AppState {
-            public_url: format!("http://{}", leptos.site_addr),
             leptos,
-            launcher: Launcher::new(&pipeline, &config.data_dir),
+            launcher: Launcher::new(&pipeline, &config.data_dir).with_hooks(config.hooks.clone()),
             logs: pipeline.logs,
             registry: pipeline.registry,
             suites: SuitesDir::new(&config.suites_dir),
