@@ -17,7 +17,8 @@ Parts (see bench/README.md):
      20 paced runs on 2 workers with every line accounted for
 
 This file parses the arguments, runs the parts and writes summary.md and results.json. Each part is
-a module of parts/ (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team) with
+a module of parts/ (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team,
+i_auth) with
 its measurement (`measure`) and its section of summary.md (`summary`); lib/ holds what they share.
 """
 import argparse
@@ -32,12 +33,12 @@ from lib.environment import env_info
 from lib.noise import SETTLE, NoiseWatcher, settle
 from lib.servers import prepare_site
 from lib.summary import Summary
-from parts import a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team
+from parts import a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team, i_auth
 
 A_CONNS = [1, 50, 500]
 # In the order they run and appear in summary.md. (c) and (d) run together; their figures are R["c"].
 PARTS = [("a", a_producer), ("b", b_reads), ("cd", cd_memory_stall), ("e", e_sql_setup), ("f", f_browser),
-         ("g", g_latency), ("h", h_team)]
+         ("g", g_latency), ("h", h_team), ("i", i_auth)]
 
 
 def summary_md(R):
@@ -62,7 +63,7 @@ def main():
     ap.add_argument("--peer", type=Path, required=True, help="the peer's folder (read-only)")
     ap.add_argument("--producer", default="", help="our producer bench executable (part a)")
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 rep, short wrk runs (< 2 min)")
-    ap.add_argument("--only", default="a,b,c,d,e,f,g,h", help="parts to run (c and d run together)")
+    ap.add_argument("--only", default="a,b,c,d,e,f,g,h,i", help="parts to run (c and d run together)")
     ap.add_argument("--peer-port", type=int, default=18080)
     ap.add_argument("--our-port", type=int, default=18090)
     ap.add_argument("--server-cpus", default="0")

@@ -15,9 +15,9 @@ def port_free(port):
         return s.connect_ex((HOST, port)) != 0
 
 
-def request(port, method, path, body=None, form=None, timeout=120, raw=False):
+def request(port, method, path, body=None, form=None, timeout=120, raw=False, headers=None):
     url = f"http://{HOST}:{port}{path}"
-    data, headers = None, {}
+    data, headers = None, dict(headers or {})
     if body is not None:
         data, headers["content-type"] = json.dumps(body).encode(), "application/json"
     elif form is not None:

@@ -31,11 +31,13 @@ def parse_wrk(text):
             "socket_errors": sum(map(int, se.groups())) if se else 0}
 
 
-def run_wrk(port, path, conns, duration, tag, script=None):
+def run_wrk(port, path, conns, duration, tag, script=None, header=None):
     cmd = pin(ctx.A.loadgen_cpus) + ["wrk", "-t", "1", "-c", str(conns), "-d", f"{duration}s",
                                      "--timeout", "5s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
+    if header:
+        cmd += ["-H", header]
     cmd.append(f"http://{HOST}:{port}{path}")
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cp = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
@@ -59,10 +61,10 @@ def summarize_runs(runs, extra=None):
     return row
 
 
-def wrk_measured(srv, path, c, tag, script=None, duration=None):
+def wrk_measured(srv, path, c, tag, script=None, duration=None, header=None):
     duration = duration or ctx.A.duration
     cpu0, t0 = srv.cpu(), time.time()
-    w = run_wrk(srv.port, path, c, duration, tag, script)
+    w = run_wrk(srv.port, path, c, duration, tag, script, header)
     el = time.time() - t0
     w["server_cores"] = (srv.cpu() - cpu0) / el
     w["wrk_cores"] = w["wrk_cpu_s"] / (w["elapsed_s"] or duration)
