@@ -62,6 +62,19 @@ fn suites_dir(root: &Path) -> PathBuf {
     dir
 }
 
+/// `cases` cases that each take a moment (a few hundred ms of SQLite), each
+/// with a setup step and its undo, so a cut or a cancel lands mid-run and
+/// its cleanup shows.
+fn slow_suite(cases: usize) -> String {
+    let mut slow = String::from("[db.app]\npath = \"slow.db\"\n");
+    for i in 0..cases {
+        slow.push_str(&format!(
+            "[[case]]\nname = \"c{i}\"\n  [[case.setup]]\n  sql = \"CREATE TABLE IF NOT EXISTS t{i} (v INT)\"\n  undo = {{ sql = \"DROP TABLE t{i}\" }}\n  [[case.step]]\n  sql = \"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 400000) SELECT count(*) FROM n\"\n"
+        ));
+    }
+    slow
+}
+
 /// JUnit without what differs between two runs of the same suite: times.
 fn junit_content(path: &Path) -> String {
     let xml = std::fs::read_to_string(path).unwrap();
@@ -150,13 +163,7 @@ async fn a_cut_connection_resumes_from_its_cursor_without_gap_or_duplicate() {
     let dir = tempfile::tempdir().unwrap();
     let suites = suites_dir(dir.path());
     // Cases that each take a while, so the cut lands mid-run.
-    let mut slow = String::from("[db.app]\npath = \":memory:\"\n");
-    for i in 0..12 {
-        slow.push_str(&format!(
-            "[[case]]\nname = \"c{i}\"\n  [[case.step]]\n  sql = \"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 400000) SELECT count(*) FROM n\"\n"
-        ));
-    }
-    write(&suites, "slow.toml", &slow);
+    write(&suites, "slow.toml", &slow_suite(12));
     let server = spawn_server(&suites, &dir.path().join("data"), &[]).await;
     let proxy = team::Proxy::start(server.base.trim_start_matches("http://").to_string()).await;
     let via = format!("http://127.0.0.1:{}", proxy.port);
@@ -426,13 +433,7 @@ async fn a_server_notifies_the_end_of_runs_started_from_its_page() {
 async fn ctrl_c_in_ci_cancels_the_remote_run_and_follows_its_cleanup() {
     let dir = tempfile::tempdir().unwrap();
     let suites = suites_dir(dir.path());
-    let mut slow = String::from("[db.app]\npath = \"slow.db\"\n");
-    for i in 0..20 {
-        slow.push_str(&format!(
-            "[[case]]\nname = \"c{i}\"\n  [[case.setup]]\n  sql = \"CREATE TABLE IF NOT EXISTS t{i} (v INT)\"\n  undo = {{ sql = \"DROP TABLE t{i}\" }}\n  [[case.step]]\n  sql = \"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 400000) SELECT count(*) FROM n\"\n"
-        ));
-    }
-    write(&suites, "slow.toml", &slow);
+    write(&suites, "slow.toml", &slow_suite(20));
     let server = spawn_server(&suites, &dir.path().join("data"), &[]).await;
     let err = dir.path().join("stderr.log");
     // No terminal on stdin (as in CI): Ctrl-C cancels without asking.
