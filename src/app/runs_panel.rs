@@ -228,6 +228,9 @@ fn RunRow(run: RunInfo, selected: Memo<Option<u64>>) -> impl IntoView {
         (RunKind::Bench, _) => "bench: lines, no cases".to_string(),
         (_, RunStatus::Queued) => format!("{} cases, waiting for a worker", c.total),
         (_, RunStatus::Running) => format!("{}/{} cases", c.done(), c.total),
+        _ if c.flaky > 0 => {
+            format!("{} passed · {} failed · {} error · {} flaky", c.passed, c.failed, c.error, c.flaky)
+        }
         _ => format!("{} passed · {} failed · {} error", c.passed, c.failed, c.error),
     };
     view! {

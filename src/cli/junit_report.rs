@@ -1,6 +1,8 @@
 //! The JUnit XML report (quick-junit): one `<testsuite>` per suite file, one
 //! `<testcase>` per case. failed → `<failure>`, error → `<error>`, skipped →
-//! `<skipped>`; cleanup problems as a `cleanup` property plus `<system-err>`.
+//! `<skipped>`; cleanup problems as a `cleanup` property plus `<system-err>`;
+//! a step that passed only after a retry as a `flaky` property plus every
+//! failed attempt in `<system-out>`.
 //! A failure's message starts with where it is in the suite file
 //! (`suites/orders.toml:14:3: step #1: …`), as the CLI prints it.
 
@@ -41,6 +43,17 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
             case.set_classname(r.suite.as_str());
             case.set_time(Duration::from_millis(c.duration_ms));
             case.add_property(Property::new("cleanup", if c.cleanup_ok { "ok" } else { "failed" }));
+            // Passed only after a retry: which steps, and why each earlier attempt did not.
+            let flaky: Vec<_> = c.steps.iter().filter(|s| s.is_flaky()).collect();
+            if !flaky.is_empty() {
+                let keys: Vec<String> = flaky.iter().map(|s| s.key()).collect();
+                case.add_property(Property::new("flaky", keys.join("; ").as_str()));
+                let attempts: Vec<String> = flaky
+                    .iter()
+                    .flat_map(|s| s.failed_attempts.iter().map(move |a| format!("{}: {a}", s.key())))
+                    .collect();
+                case.set_system_out(format!("flaky:\n{}", attempts.join("\n")));
+            }
             if !c.cleanup_ok {
                 case.set_system_err(format!("cleanup failed:\n{}", c.cleanup_errors.join("\n")));
             }

@@ -51,13 +51,14 @@ pub fn print_summary(results: &[RunResult], color: bool) {
     for r in results {
         let c = r.counts();
         let line = format!(
-            "{}: {} passed, {} failed, {} error, {} skipped{}{} ({:.2} s)",
+            "{}: {} passed, {} failed, {} error, {} skipped{}{}{} ({:.2} s)",
             r.suite,
             c.passed,
             c.failed,
             c.error,
             c.skipped,
             if c.cleanup_failed > 0 { format!(", {} cleanup failed", c.cleanup_failed) } else { String::new() },
+            if c.flaky > 0 { format!(", {} flaky", c.flaky) } else { String::new() },
             if r.cancelled { ", cancelled" } else { "" },
             r.duration_ms as f64 / 1000.0
         );

@@ -31,6 +31,23 @@ pub struct CaseRun<'a> {
     pub cancel: &'a Cancel,
 }
 
+/// Whether a failed attempt is worth another. A variable that was never
+/// captured will not be on the next attempt either. With `until`, the step
+/// is waited for: tried again while `until` does not hold or the step could
+/// not run at all (connection refused, timeout); an `expect` that fails
+/// once `until` holds is the answer. Without `until`, any failure is retried.
+fn worth_retrying(e: &StepError, step: &Step) -> bool {
+    let has_until = match &step.kind {
+        StepKind::Sql(s) => s.until.is_some(),
+        StepKind::Http(h) => h.until.is_some(),
+    };
+    match e.kind {
+        StepErrorKind::Unresolved { .. } => false,
+        StepErrorKind::NotYet(_) => true,
+        _ => !has_until || !e.is_failure(),
+    }
+}
+
 /// What a case's steps leave behind for its report: each step's time, and
 /// the values they captured (masked).
 #[derive(Default)]
@@ -172,29 +189,34 @@ impl CaseRun<'_> {
     ) -> Result<(), StepError> {
         let out = StepLog { log, phase, lang: self.lang };
         let started = Instant::now();
-        let captures: StepResult = match &step.kind {
-            StepKind::Sql(sql) => match self.conns.take(&sql.target).await {
-                Ok(mut conn) => {
-                    let result = sql_step::run_sql(sql, &step.span, &mut conn, vars, &out).await;
-                    self.conns.put_back(&sql.target, conn);
-                    result
-                }
-                Err(e) => {
-                    let why = match e {
-                        TakeError::Unavailable => TargetTrouble::Unavailable,
-                        TakeError::Acquire(e) => TargetTrouble::NoConnection(sql_step::driver_message(&e)),
-                    };
-                    Err(StepError::new(&step.span, StepErrorKind::Target { target: sql.target.clone(), why }))
-                }
-            },
-            StepKind::Http(http) => match self.http {
-                Ok(client) => super::http_step::run_http(http, &step.span, client, vars, &out).await,
-                Err(why) => Err(StepError::new(&step.span, StepErrorKind::Http(why.clone()))),
-            },
+        // Attempt after attempt while the step asks for retries: each one
+        // logged, the pause growing by its backoff; the case's timeout and
+        // a cancel end the waiting.
+        let tries = step.retry.as_ref().map_or(1, |r| r.times + 1);
+        let mut failed_attempts = Vec::new();
+        let mut attempt = 1;
+        let captures: StepResult = loop {
+            let result = self.attempt(step, vars, &out).await;
+            let retry = match (&result, &step.retry) {
+                (Err(e), Some(r)) if attempt < tries && worth_retrying(e, step) && !self.cancel.is_cancelled() => r,
+                _ => break result,
+            };
+            let Err(e) = &result else { unreachable!("only a failed attempt is retried") };
+            let pause = retry.pause(attempt);
+            let why = e.clone().redacted(&self.plan.redactor).to_string();
+            let msg = Msg::AttemptFailed { n: attempt, of: tries, why: &why, pause_ms: pause.as_millis() };
+            log.warning(msg.render(self.lang)).await;
+            failed_attempts.push(format!("attempt {attempt}/{tries}: {why}"));
+            tokio::time::sleep(pause).await;
+            attempt += 1;
         };
+        if captures.is_ok() && attempt > 1 {
+            log.warning(Msg::Flaky { n: attempt, of: tries }.render(self.lang)).await;
+        }
         let label = self.plan.redactor.redact(step.label());
         let ok = captures.is_ok();
-        rec.steps.push(StepTime { phase, n, label, ms: started.elapsed().as_millis() as u64, ok });
+        let ms = started.elapsed().as_millis() as u64;
+        rec.steps.push(StepTime { phase, n, label, ms, ok, attempts: attempt, failed_attempts });
         match captures {
             Ok(caps) => {
                 for (k, v) in caps {
@@ -210,6 +232,30 @@ impl CaseRun<'_> {
                 Ok(())
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// One attempt at a step: take a connection (SQL) or the client (HTTP), run it.
+    async fn attempt(&self, step: &Step, vars: &Vars, out: &StepLog<'_>) -> StepResult {
+        match &step.kind {
+            StepKind::Sql(sql) => match self.conns.take(&sql.target).await {
+                Ok(mut conn) => {
+                    let result = sql_step::run_sql(sql, &step.span, &mut conn, vars, out).await;
+                    self.conns.put_back(&sql.target, conn);
+                    result
+                }
+                Err(e) => {
+                    let why = match e {
+                        TakeError::Unavailable => TargetTrouble::Unavailable,
+                        TakeError::Acquire(e) => TargetTrouble::NoConnection(sql_step::driver_message(&e)),
+                    };
+                    Err(StepError::new(&step.span, StepErrorKind::Target { target: sql.target.clone(), why }))
+                }
+            },
+            StepKind::Http(http) => match self.http {
+                Ok(client) => super::http_step::run_http(http, &step.span, client, vars, out).await,
+                Err(why) => Err(StepError::new(&step.span, StepErrorKind::Http(why.clone()))),
+            },
         }
     }
 

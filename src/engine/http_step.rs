@@ -5,7 +5,7 @@
 use super::json_check;
 use super::messages::{Msg, StepLog};
 use super::run_error::{StepError, StepErrorKind};
-use super::sql_step::{take_captures, unresolved, Captures, StepResult};
+use super::sql_step::{not_yet, take_captures, unresolved, Captures, StepResult};
 use crate::suite::step::{Body, HttpCapture, HttpExpect, HttpStep, Method};
 use crate::suite::vars::Vars;
 use crate::suite::Span;
@@ -48,6 +48,9 @@ pub async fn run_http(
     let ms = started.elapsed().as_millis();
     out.debug(Msg::HttpDone { status, ms, bytes: text.len() }).await;
     let reply = Reply { status, headers, json: serde_json::from_str(&text).ok(), text, ms };
+    if let Some(until) = &step.until {
+        check(until, &reply, vars, span).map_err(|e| StepError { kind: not_yet(e.kind), ..e })?;
+    }
     check(&step.expect, &reply, vars, span)?;
     capture(&step.captures, &reply).map_err(fail)
 }

@@ -76,6 +76,18 @@ pub enum Msg<'a> {
     StepsSkipped {
         count: usize,
     },
+    /// A retried step's attempt `n` of `of` did not succeed.
+    AttemptFailed {
+        n: u32,
+        of: u32,
+        why: &'a str,
+        pause_ms: u128,
+    },
+    /// A step passed only on attempt `n`: flaky.
+    Flaky {
+        n: u32,
+        of: u32,
+    },
     CaseEnd {
         case: &'a str,
         outcome: CaseOutcome,
@@ -124,6 +136,14 @@ impl Msg<'_> {
             (Lang::En, CancelledHere) => "run cancelled: no further steps; cleanup still runs".into(),
             (Lang::Zh, RunCancelled) => "运行已取消".into(),
             (Lang::En, RunCancelled) => "run cancelled".into(),
+            (Lang::Zh, AttemptFailed { n, of, why, pause_ms }) => {
+                format!("第 {n}/{of} 次尝试未成功: {why}；{pause_ms} 毫秒后重试")
+            }
+            (Lang::En, AttemptFailed { n, of, why, pause_ms }) => {
+                format!("attempt {n}/{of} did not succeed: {why}; trying again in {pause_ms} ms")
+            }
+            (Lang::Zh, Flaky { n, of }) => format!("不稳定: 第 {n}/{of} 次尝试才通过"),
+            (Lang::En, Flaky { n, of }) => format!("flaky: passed on attempt {n}/{of}"),
             (Lang::Zh, StepsSkipped { count }) => format!("跳过 {count} 个后续步骤"),
             (Lang::En, StepsSkipped { count }) => format!("{count} remaining steps skipped"),
             (Lang::Zh, CaseEnd { case, outcome, ms }) => {

@@ -99,7 +99,7 @@ impl RunReport {
     }
 
     pub fn counts(&self) -> CaseCounts {
-        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok)))
+        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.steps.iter().any(|s| s.is_flaky()))))
     }
 
     pub fn status(&self) -> RunStatus {

@@ -32,6 +32,8 @@ pub enum StepErrorKind {
     Unresolved { name: String },
     /// An expectation did not hold (`expect`, or an expected DB error).
     Expectation(String),
+    /// A retried step's `until` did not hold by its last attempt.
+    NotYet(String),
     /// A capture found nothing to take.
     Capture { name: String, why: String },
     /// `insert_id` was captured but the driver reports none (PostgreSQL).
@@ -53,7 +55,7 @@ impl StepError {
 
     /// `Failed` when the step ran and something did not hold; `Error` when it could not run.
     pub fn is_failure(&self) -> bool {
-        matches!(self.kind, StepErrorKind::Expectation(_) | StepErrorKind::Capture { .. })
+        matches!(self.kind, StepErrorKind::Expectation(_) | StepErrorKind::NotYet(_) | StepErrorKind::Capture { .. })
     }
 
     /// The error with every secret masked (reports leave the run).
@@ -66,6 +68,7 @@ impl StepError {
                 Target { target, why: TargetTrouble::NoConnection(r.redact(m)) }
             }
             Expectation(m) => Expectation(r.redact(m)),
+            NotYet(m) => NotYet(r.redact(m)),
             Capture { name, why } => Capture { name, why: r.redact(why) },
             other => other,
         };
@@ -79,6 +82,7 @@ impl fmt::Display for StepError {
         match &self.kind {
             StepErrorKind::Timeout { after } => write!(f, "timed out after {} ms", after.as_millis()),
             StepErrorKind::Http(m) | StepErrorKind::Sql(m) | StepErrorKind::Expectation(m) => f.write_str(m),
+            StepErrorKind::NotYet(m) => write!(f, "until: {m}"),
             StepErrorKind::Target { target, why: TargetTrouble::Unavailable } => {
                 write!(f, "target `{target}` is unavailable")
             }

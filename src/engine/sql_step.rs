@@ -45,8 +45,20 @@ pub async fn run_sql(step: &SqlStep, span: &Span, conn: &mut DbConn, vars: &Vars
         (Ok(r), None) => r,
     };
     out.debug(Msg::SqlOk { affected: result.affected, rows: result.rows.len(), ms }).await;
+    if let Some(until) = &step.until {
+        check(until, &result, vars).map_err(|k| fail(not_yet(k)))?;
+    }
     check(&step.expect, &result, vars).map_err(fail)?;
     capture(&step.captures, &result).map_err(fail)
+}
+
+/// An `until` that did not hold is not a failed expectation: the step is
+/// tried again while attempts remain.
+pub fn not_yet(k: StepErrorKind) -> StepErrorKind {
+    match k {
+        StepErrorKind::Expectation(m) => StepErrorKind::NotYet(m),
+        other => other,
+    }
 }
 
 pub fn unresolved(u: Unresolved) -> StepErrorKind {

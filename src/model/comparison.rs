@@ -235,7 +235,15 @@ mod tests {
             cleanup_ok: true,
             cleanup_errors: vec![],
             duration_ms: step_ms,
-            steps: vec![StepResult { phase: Phase::Step, n: 1, label: "GET /x".into(), ms: step_ms, ok: true }],
+            steps: vec![StepResult {
+                phase: Phase::Step,
+                n: 1,
+                label: "GET /x".into(),
+                ms: step_ms,
+                ok: true,
+                attempts: 1,
+                failed_attempts: vec![],
+            }],
             captures: [("id".to_string(), capture.to_string())].into(),
         }
     }

@@ -70,14 +70,17 @@ pub struct CaseCounts {
     pub skipped: u32,
     /// Cases whose cleanup (undo/teardown) failed, whatever their outcome.
     pub cleanup_failed: u32,
+    /// Cases with a step that passed only after a retry.
+    #[serde(default)]
+    pub flaky: u32,
 }
 
 impl CaseCounts {
-    /// The counts of cases ending so (outcome, cleanup succeeded).
-    pub fn of(cases: impl IntoIterator<Item = (super::CaseOutcome, bool)>) -> Self {
+    /// The counts of cases ending so (outcome, cleanup succeeded, flaky).
+    pub fn of(cases: impl IntoIterator<Item = (super::CaseOutcome, bool, bool)>) -> Self {
         use super::CaseOutcome;
         let mut c = CaseCounts::default();
-        for (outcome, cleanup_ok) in cases {
+        for (outcome, cleanup_ok, flaky) in cases {
             c.total += 1;
             match outcome {
                 CaseOutcome::Passed => c.passed += 1,
@@ -86,6 +89,7 @@ impl CaseCounts {
                 CaseOutcome::Skipped => c.skipped += 1,
             }
             c.cleanup_failed += u32::from(!cleanup_ok);
+            c.flaky += u32::from(flaky);
         }
         c
     }

@@ -20,7 +20,7 @@ pub struct RunResult {
 
 impl RunResult {
     pub fn counts(&self) -> CaseCounts {
-        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok)))
+        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.is_flaky())))
     }
 
     /// The CLI's exit code for this run, wherever it ran: 0 all passed; 3
@@ -69,6 +69,13 @@ pub struct CaseResult {
     pub captures: BTreeMap<String, String>,
 }
 
+impl CaseResult {
+    /// A step of it passed only after a retry.
+    pub fn is_flaky(&self) -> bool {
+        self.steps.iter().any(StepResult::is_flaky)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepResult {
     pub phase: Phase,
@@ -78,9 +85,24 @@ pub struct StepResult {
     pub label: String,
     pub ms: u64,
     pub ok: bool,
+    /// How many times it ran (more than 1 only with `retry`).
+    #[serde(default = "one")]
+    pub attempts: u32,
+    /// Why each attempt before the last did not succeed (masked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_attempts: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl StepResult {
+    /// It passed, but only after a retry.
+    pub fn is_flaky(&self) -> bool {
+        self.ok && self.attempts > 1
+    }
+
     /// The step's name in a comparison: phase and number, then its label
     /// (two runs' steps are matched by it).
     pub fn key(&self) -> String {

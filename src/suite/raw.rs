@@ -107,6 +107,20 @@ pub struct Step {
     /// Cleanup for this setup step: runs only if the step succeeded.
     pub undo: Option<Box<Step>>,
     pub on_fail: Option<super::step::OnFail>,
+    /// `retry = { times = 10, interval = "500ms", backoff = 2.0, max_interval = "5s" }`.
+    pub retry: Option<Spanned<Retry>>,
+    /// Retry while this does not hold (an `expect` block of the step's kind).
+    pub until: Option<Expect>,
+}
+
+/// `retry`: how often and how far apart a step is tried again.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    pub times: Spanned<i64>,
+    pub interval: Option<Spanned<String>>,
+    pub backoff: Option<Spanned<f64>>,
+    pub max_interval: Option<Spanned<String>>,
 }
 
 /// `expect`: what must hold after the step.

@@ -18,6 +18,29 @@ pub struct Step {
     pub span: Span,
     pub on_fail: OnFail,
     pub kind: StepKind,
+    /// Tried again when it does not succeed (or its `until` does not hold).
+    pub retry: Option<Retry>,
+}
+
+/// `retry`: up to `times` more attempts, `interval` apart, the pause
+/// multiplied by `backoff` after each, never longer than `max_interval`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retry {
+    pub times: u32,
+    pub interval: Duration,
+    pub backoff: f64,
+    pub max_interval: Duration,
+}
+
+impl Retry {
+    /// Hurl's default pause between attempts.
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(1000);
+
+    /// The pause after failed attempt `n` (1-based).
+    pub fn pause(&self, n: u32) -> Duration {
+        let factor = self.backoff.powi(n.saturating_sub(1).min(64) as i32);
+        self.interval.mul_f64(factor.min(1e6)).min(self.max_interval)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +75,8 @@ pub struct SqlStep {
     /// Bound by the driver, never templated into the SQL text.
     pub params: Vec<SqlParamTemplate>,
     pub expect: SqlExpect,
+    /// With `retry`: tried again while this does not hold.
+    pub until: Option<SqlExpect>,
     pub captures: Vec<(String, SqlCapture)>,
 }
 
@@ -98,6 +123,8 @@ pub struct HttpStep {
     pub body: Body,
     pub timeout: Duration,
     pub expect: HttpExpect,
+    /// With `retry`: tried again while this does not hold.
+    pub until: Option<HttpExpect>,
     pub captures: Vec<(String, HttpCapture)>,
 }
 

@@ -7,8 +7,8 @@
 use super::load_context::{toml_to_json, LoadCx};
 use super::raw;
 use super::step::{
-    Body, HttpCapture, HttpExpect, HttpStep, JsonCheck, JsonPath, JsonType, Method, Predicate, SqlCapture, SqlExpect,
-    SqlParamTemplate, SqlStep, Step, StepKind, DEFAULT_HTTP_TIMEOUT,
+    Body, HttpCapture, HttpExpect, HttpStep, JsonCheck, JsonPath, JsonType, Method, Predicate, Retry, SqlCapture,
+    SqlExpect, SqlParamTemplate, SqlStep, Step, StepKind, DEFAULT_HTTP_TIMEOUT,
 };
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -95,8 +95,18 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
     let timeout = st.timeout.as_ref().and_then(|t| cx.duration(t));
     let is_sql = st.sql.is_some();
     let expect = st.expect.clone().unwrap_or_default();
-    check_expect_keys(cx, &expect, at, is_sql);
+    check_expect_keys(cx, &expect, at, is_sql, "expect");
     let json_checks: Vec<JsonCheck> = expect.json.iter().filter_map(|c| json_check(cx, c)).collect();
+    let retry = st.retry.as_ref().and_then(|r| retry(cx, r));
+    if let Some(until) = &st.until {
+        check_expect_keys(cx, until, at, is_sql, "until");
+        if st.retry.is_none() {
+            let e = cx.error_at(at, "`until` needs `retry`: it says when to stop retrying");
+            cx.push(e.with_hint("add retry = { times = 10, interval = \"500ms\" }"));
+        }
+    }
+    let until_json: Vec<JsonCheck> =
+        st.until.iter().flat_map(|u| u.json.iter()).filter_map(|c| json_check(cx, c)).collect();
     let mut sql_captures = Vec::new();
     let mut http_captures = Vec::new();
     for (name, spec) in &st.capture {
@@ -131,12 +141,8 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
             target: target?,
             sql: sql.get_ref().clone(),
             params: st.params.iter().map(|p| param(p.get_ref())).collect(),
-            expect: SqlExpect {
-                rows: expect.rows,
-                row: expect.row.map(|r| r.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
-                affected: expect.affected,
-                error: expect.error,
-            },
+            expect: sql_expect(expect),
+            until: st.until.clone().map(sql_expect),
             captures: sql_captures,
         }),
         (None, Some((method, url))) => StepKind::Http(HttpStep {
@@ -149,12 +155,8 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
                 (None, None) => Body::None,
             },
             timeout: timeout.unwrap_or(DEFAULT_HTTP_TIMEOUT),
-            expect: HttpExpect {
-                status: expect.status,
-                headers: expect.headers.into_iter().collect(),
-                json: json_checks,
-                max_ms: expect.max_ms,
-            },
+            expect: http_expect(expect, json_checks),
+            until: st.until.clone().map(|u| http_expect(u, until_json)),
             captures: http_captures,
         }),
         _ => return None,
@@ -167,7 +169,52 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
         span: cx.span(what_ran.unwrap_or(at)),
         on_fail: st.on_fail.unwrap_or_default(),
         kind,
+        retry,
     })
+}
+
+fn sql_expect(e: raw::Expect) -> SqlExpect {
+    SqlExpect {
+        rows: e.rows,
+        row: e.row.map(|r| r.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        affected: e.affected,
+        error: e.error,
+    }
+}
+
+fn http_expect(e: raw::Expect, json: Vec<JsonCheck>) -> HttpExpect {
+    HttpExpect { status: e.status, headers: e.headers.into_iter().collect(), json, max_ms: e.max_ms }
+}
+
+/// Most attempts a step may ask for: past this, a wait belongs in the case's `timeout`.
+const MAX_RETRIES: i64 = 1000;
+
+/// `retry = { times, interval, backoff, max_interval }`, each checked where it is written.
+fn retry(cx: &mut LoadCx, r: &Spanned<raw::Retry>) -> Option<Retry> {
+    let r = r.get_ref();
+    let errors_before = cx.errors.0.len();
+    let times = *r.times.get_ref();
+    if !(1..=MAX_RETRIES).contains(&times) {
+        let e = cx.error_at(r.times.span().start, format!("`retry.times` must be 1 to {MAX_RETRIES}, got {times}"));
+        cx.push(e.with_hint("the number of attempts after the first"));
+    }
+    let interval = r.interval.as_ref().and_then(|i| cx.duration(i)).unwrap_or(Retry::DEFAULT_INTERVAL);
+    let backoff = r.backoff.as_ref().map_or(1.0, |b| *b.get_ref());
+    if let Some(b) = &r.backoff {
+        if !(1.0..=10.0).contains(b.get_ref()) {
+            let e = cx.error_at(b.span().start, format!("`retry.backoff` must be 1.0 to 10.0, got {}", b.get_ref()));
+            cx.push(e.with_hint("1.0 keeps the interval; 2.0 doubles it after each attempt"));
+        }
+    }
+    let max_interval = match &r.max_interval {
+        Some(m) => cx.duration(m).unwrap_or(interval),
+        None => interval.max(std::time::Duration::from_secs(60)),
+    };
+    if let (Some(m), true) = (&r.max_interval, max_interval < interval) {
+        let e = cx.error_at(m.span().start, "`retry.max_interval` is shorter than `retry.interval`");
+        cx.push(e);
+    }
+    (cx.errors.0.len() == errors_before).then_some(Retry { times: times as u32, interval, backoff, max_interval })
 }
 
 /// The target of a SQL step (its `db`, the case's, `default_db`, the only
@@ -223,7 +270,8 @@ fn param(v: &toml::Value) -> SqlParamTemplate {
 }
 
 /// Expectations must fit the step's kind.
-fn check_expect_keys(cx: &mut LoadCx, e: &raw::Expect, at: usize, is_sql: bool) {
+/// The keys of an `expect` (or `until`) block must be of the step's kind.
+fn check_expect_keys(cx: &mut LoadCx, e: &raw::Expect, at: usize, is_sql: bool, block: &str) {
     let sql_keys = [
         ("rows", e.rows.is_some()),
         ("row", e.row.is_some()),
@@ -242,7 +290,7 @@ fn check_expect_keys(cx: &mut LoadCx, e: &raw::Expect, at: usize, is_sql: bool) 
         (&sql_keys, "HTTP", "HTTP steps expect status, headers, json or max_ms")
     };
     for (key, _) in wrong.iter().filter(|(_, present)| *present) {
-        let e = cx.error_at(at, format!("`expect.{key}` does not apply to an {kind} step"));
+        let e = cx.error_at(at, format!("`{block}.{key}` does not apply to an {kind} step"));
         cx.push(e.with_hint(hint));
     }
 }

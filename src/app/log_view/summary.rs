@@ -60,6 +60,7 @@ pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
                             <span id="outcome-counts" class="outcome-counts">
                                 {format!("{} passed · {} failed · {} error · {} skipped", c.passed, c.failed, c.error, c.skipped)}
                                 {(c.cleanup_failed > 0).then(|| format!(" · {} cleanup failed", c.cleanup_failed))}
+                                {(c.flaky > 0).then(|| view! { <span class="flaky" title="passed only after a retry">{format!(" · {} flaky", c.flaky)}</span> })}
                             </span>
                             {secs.map(|s| view! { <span class="duration">{format!("{s:.2} s")}</span> })}
                         }.into_any()
