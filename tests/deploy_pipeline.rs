@@ -460,3 +460,40 @@ async fn ctrl_c_in_ci_cancels_the_remote_run_and_follows_its_cleanup() {
     let log = reqwest::get(format!("{}/api/log.txt?run=1", server.base)).await.unwrap().text().await.unwrap();
     assert!(log.contains("DROP TABLE"), "the case under way undid its setup: {log}");
 }
+
+#[tokio::test]
+async fn rerun_failed_runs_only_the_cases_that_failed_here_and_on_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let suites = suites_dir(dir.path());
+    let data = dir.path().join("local");
+    let file = suites.join("fail.toml").display().to_string();
+    let d = data.to_str().unwrap();
+    let first = livesmoke(args(&["run", "--lang", "en", "--data", d, "--label", "deploy=v7", &file]), vec![]).await;
+    assert_eq!(first.status.code(), Some(4));
+    let again = livesmoke(args(&["run", "--data", d, "--rerun-failed", "1"]), vec![]).await;
+    assert_eq!(again.status.code(), Some(4), "{}", stderr(&again));
+    let out = stdout(&again);
+    assert!(out.contains("case started: fails") && !out.contains("case started: ok"), "only the failed case: {out}");
+    assert!(out.contains("started: 1 cases"), "in English, as run 1 was: {out}");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("livesmoke.db").display())).await.unwrap();
+    let (rerun_of, labels): (Option<i64>, String) =
+        sqlx::query_as("SELECT rerun_of, labels FROM runs WHERE id = 2").fetch_one(&pool).await.unwrap();
+    assert_eq!((rerun_of, labels.as_str()), (Some(1), r#"{"deploy":"v7"}"#));
+    let nothing = livesmoke(args(&["run", "--data", d, "--rerun-failed", "99"]), vec![]).await;
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(stderr(&nothing).contains("unknown run 99"), "{}", stderr(&nothing));
+
+    let server = spawn_server(&suites, &dir.path().join("server"), &[]).await;
+    let pass = livesmoke(args(&["run", "--server", &server.base, "pass"]), vec![]).await;
+    let passed = announced_run(&pass);
+    let fail = livesmoke(args(&["run", "--server", &server.base, "--lang", "en", "fail"]), vec![]).await;
+    let failed = announced_run(&fail);
+    let re = livesmoke(args(&["run", "--server", &server.base, "--rerun-failed", &failed.to_string()]), vec![]).await;
+    assert_eq!(re.status.code(), Some(4), "{}", stderr(&re));
+    assert!(stdout(&re).contains("case started: fails") && !stdout(&re).contains("case started: ok"));
+    let id = announced_run(&re);
+    assert_eq!(team::run_info(&server.base, id).await["rerun_of"], failed);
+    let none = livesmoke(args(&["run", "--server", &server.base, "--rerun-failed", &passed.to_string()]), vec![]).await;
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no failed or errored case"), "{}", stderr(&none));
+}

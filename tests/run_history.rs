@@ -23,6 +23,7 @@ fn suite_run<'a>(suite: &'a str, env: Option<&'a str>, cases: u32) -> NewRun<'a>
         cases,
         pool: None,
         labels: Default::default(),
+        rerun_of: None,
     }
 }
 

@@ -39,6 +39,7 @@ async fn the_same_log_either_way(p: Pipeline, data: &Path) {
         pool: None,
         // What JSON escapes, and what LIKE would take as a wildcard.
         labels: [("deploy".to_string(), "v1_4%\"2".to_string()), ("commit".to_string(), "abc".to_string())].into(),
+        rerun_of: Some(41),
     };
     let first = launcher.open(&new, Redactor::default()).await.unwrap();
     let other_labels = [("deploy".to_string(), "v1x4x\"2".to_string())].into();
@@ -97,6 +98,7 @@ async fn the_same_log_either_way(p: Pipeline, data: &Path) {
     assert_eq!(p.registry.result(id).await.unwrap(), Some(result));
     assert_eq!(p.registry.result(other_id).await.unwrap(), None, "ended without a result");
     assert_eq!(got.labels.get("deploy").map(String::as_str), Some("v1_4%\"2"));
+    assert_eq!(got.rerun_of, Some(41));
     let label = |k: &str, v: &str| RunFilter { label: Some((k.into(), v.into())), ..RunFilter::newest(10) };
     let ids = |runs: Vec<livesmoke::model::RunInfo>| runs.iter().map(|r| r.id).collect::<Vec<_>>();
     assert_eq!(ids(p.registry.list(&label("deploy", "v1_4%\"2")).await.unwrap()), vec![id]);

@@ -117,7 +117,7 @@ test("the page asks for a token once and keeps its session", async ({ page }) =>
   expect(problems).toEqual([]);
 });
 
-test("compare with the previous run shows what got worse first", async ({ page }) => {
+test("compare with the previous run shows what got worse first, and its failed cases re-run in one click", async ({ page }) => {
   const before = (await api("/api/run", { suite: "gate", lang: "en", labels: "want=1\ndeploy=v1" })).id as number;
   await finished(before);
   const after = (await api("/api/run", { suite: "gate", lang: "en", labels: "want=2\ndeploy=v2" })).id as number;
@@ -139,6 +139,15 @@ test("compare with the previous run shows what got worse first", async ({ page }
   await expect(page.locator("#compare-same summary")).toHaveText("1 cases the same");
   await page.locator("#compare-head").click();
   await expect(page).toHaveURL(`${base}/runs/${after}`);
+  // Re-run only what failed, with the run's labels: one click.
+  await page.locator("#rerun-failed").click();
+  await expect(page).not.toHaveURL(`${base}/runs/${after}`);
+  await expect(page.locator("#rerun-of")).toHaveText(`re-run of #${after}`);
+  await expect(page.locator("#run-labels")).toContainText("want=2");
+  await expect(page.locator("#feed")).toHaveText("done", { timeout: 20_000 });
+  const log = (await page.locator("pre#log").textContent()) ?? "";
+  expect(log).toContain("case started: check");
+  expect(log).not.toContain("case started: health");
   expect(problems).toEqual([]);
 });
 

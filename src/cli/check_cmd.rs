@@ -18,6 +18,10 @@ pub struct CheckArgs {
 /// Validates, then prints the plan: each step's SQL with its params and each
 /// HTTP line, secrets masked. Exit 0 when valid, 2 otherwise.
 pub async fn check(args: CheckArgs) -> i32 {
+    if let Err(e) = args.suites.require_files() {
+        eprintln!("livesmoke: {e}");
+        return 1;
+    }
     let opts = RunOptions { env: args.suites.env.clone(), vars: args.suites.vars.clone(), ..Default::default() };
     let suites = match load_all(&args.suites.files, &opts, &args.suites.data).await {
         Ok(s) => s,

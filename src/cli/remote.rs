@@ -118,6 +118,10 @@ impl Remote {
         self.send(self.http.get(format!("{}/api/result?run={run}", self.base))).await
     }
 
+    pub async fn rerun(&self, run: u64) -> Result<RunInfo, RemoteError> {
+        self.send(self.http.post(format!("{}/api/rerun", self.base)).form(&[("run", run.to_string())])).await
+    }
+
     pub async fn cancel(&self, run: u64) -> Result<RunInfo, RemoteError> {
         self.send(self.http.post(format!("{}/api/cancel", self.base)).form(&[("run", run.to_string())])).await
     }

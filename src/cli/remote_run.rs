@@ -51,33 +51,54 @@ pub async fn run(args: RunArgs) -> i32 {
     let mut jsonl = String::new();
     let mut results = Vec::new();
     let mut finished = Vec::new();
-    for file in &args.suites.files {
-        // A local path counts by its file name: the server runs its own copy.
-        let suite = match file.exists() {
+    // A local path counts by its file name: the server runs its own copy.
+    let suites: Vec<String> = args
+        .suites
+        .files
+        .iter()
+        .map(|file| match file.exists() {
             true => file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
             false => file.display().to_string(),
+        })
+        .collect();
+    let starts: Vec<Option<&str>> = match args.rerun_failed {
+        Some(_) => vec![None],
+        None if suites.is_empty() => {
+            eprintln!("livesmoke: no suites given (livesmoke run --server URL SUITE…)");
+            return 1;
+        }
+        None => suites.iter().map(|s| Some(s.as_str())).collect(),
+    };
+    for asked in starts {
+        let started = match (asked, args.rerun_failed) {
+            (Some(suite), _) => {
+                let start = StartRun {
+                    suite,
+                    env: args.suites.env.as_deref(),
+                    lang: &args.lang,
+                    pool: args.pool.as_deref(),
+                    labels: &args.labels,
+                    tags: &args.tags,
+                    fail_fast: args.fail_fast,
+                };
+                remote.start(&start).await
+            }
+            (None, of) => remote.rerun(of.unwrap_or_default()).await,
         };
-        let start = StartRun {
-            suite: &suite,
-            env: args.suites.env.as_deref(),
-            lang: &args.lang,
-            pool: args.pool.as_deref(),
-            labels: &args.labels,
-            tags: &args.tags,
-            fail_fast: args.fail_fast,
-        };
-        let info = match remote.start(&start).await {
+        let suite = asked.map_or_else(|| format!("re-run of {}", args.rerun_failed.unwrap_or_default()), String::from);
+        let info = match started {
             Ok(i) => i,
             Err(e) => {
                 eprintln!("livesmoke: {suite}: {e}");
-                return start_failure_code(&e);
+                // A re-run the server refuses is no invalid suite: usage.
+                return if asked.is_some() { start_failure_code(&e) } else { 1 };
             }
         };
         eprintln!("livesmoke: run #{} of {}: {}", info.id, info.suite, remote.page_url(info.id));
         let followed = follow(&remote, &info, terminal, |lines| {
             if args.jsonl.is_some() {
                 for l in lines {
-                    jsonl.push_str(&jsonl_line(info.id, &suite, l));
+                    jsonl.push_str(&jsonl_line(info.id, info.file.as_deref().unwrap_or(&info.suite), l));
                 }
             }
         })

@@ -8,8 +8,7 @@ use std::path::PathBuf;
 /// The suites to load and how to resolve them (shared by `run` and `check`).
 #[derive(clap::Args, Debug)]
 pub struct SuiteArgs {
-    /// Suite files (.toml).
-    #[arg(required = true)]
+    /// Suite files (.toml); none with `run --rerun-failed`.
     pub files: Vec<PathBuf>,
     /// Environment whose [env.<name>] overrides apply.
     #[arg(long)]
@@ -65,6 +64,20 @@ pub struct RunArgs {
     /// `LIVESMOKE_NOTIFY_SECRET`); repeatable. A failing hook never fails the run.
     #[arg(long = "notify", value_name = "URL")]
     pub notify: Vec<String>,
+    /// Run again the cases that failed or errored in this run, with its
+    /// suite, env, language and labels (its --vars are not kept: give them again).
+    #[arg(long, value_name = "RUN", conflicts_with = "files")]
+    pub rerun_failed: Option<u64>,
+}
+
+impl SuiteArgs {
+    /// Some file to load, or a usage error naming what is missing.
+    pub fn require_files(&self) -> Result<(), String> {
+        match self.files.is_empty() {
+            true => Err("no suite files given (livesmoke run FILE.toml…)".into()),
+            false => Ok(()),
+        }
+    }
 }
 
 /// When a step counts as slower in a comparison.

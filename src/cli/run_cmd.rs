@@ -5,11 +5,42 @@ use crate::engine::{self, runner::Plan, Lang, RunOptions};
 use crate::logging::log_store::DEFAULT_RING_CAP;
 use crate::model::CaseCounts;
 use crate::runs::compare_runs::compare_runs;
+use crate::runs::launcher::rerun_plan;
+use crate::runs::sqlite_registry::SqliteRegistry;
+use crate::runs::RunRegistry;
 use crate::runs::{Launcher, Pipeline};
 use crate::suite::{loader, LoadedSuite, SuiteErrors};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// What `--rerun-failed` re-runs from this data directory's history: the
+/// run's suite file (as it was given, else by its name in `suites/`), and
+/// into `opts` its env (unless `--env`), language, labels (with `--label`
+/// added) and failed cases.
+async fn rerun_here(data: &Path, of: u64, opts: &mut RunOptions) -> Result<PathBuf, String> {
+    let registry = SqliteRegistry::open(&data.join("livesmoke.db"))
+        .await
+        .map_err(|e| format!("cannot open the run history in {}: {e}", data.display()))?;
+    let registry = RunRegistry::Embedded(registry);
+    let (info, plan) = rerun_plan(&registry, of).await.map_err(|e| e.to_string())?;
+    let file = info.file.clone().ok_or_else(|| format!("run {of} names no suite file"))?;
+    let suites = std::env::var("LIVESMOKE_SUITES").unwrap_or_else(|_| "suites".into());
+    let path = [PathBuf::from(&file), Path::new(&suites).join(&file)]
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("its suite file `{file}` is not here (nor in {suites}/)"))?;
+    let labels = std::mem::take(&mut opts.labels);
+    *opts = RunOptions {
+        env: opts.env.take().or(plan.env),
+        labels: plan.labels.into_iter().chain(labels).collect(),
+        vars: std::mem::take(&mut opts.vars),
+        fail_fast: opts.fail_fast,
+        tags: std::mem::take(&mut opts.tags),
+        ..plan
+    };
+    Ok(path)
+}
 
 /// Loads and validates every file, then resolves each for `opts`; all
 /// problems of all files are reported together.
@@ -49,16 +80,29 @@ pub async fn run(args: RunArgs) -> i32 {
         }
     };
     let sel = &args.suites;
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         env: sel.env.clone(),
         lang: args.lang.parse().unwrap_or(Lang::Zh),
         fail_fast: args.fail_fast,
         tags: args.tags.clone(),
         vars: sel.vars.clone(),
         labels: args.labels.iter().cloned().collect(),
-        cancel: Default::default(),
+        ..Default::default()
     };
-    let suites = match load_all(&sel.files, &opts, &sel.data).await {
+    let mut files = sel.files.clone();
+    if let Some(of) = args.rerun_failed {
+        match rerun_here(&sel.data, of, &mut opts).await {
+            Ok(file) => files = vec![file],
+            Err(e) => {
+                eprintln!("livesmoke: --rerun-failed {of}: {e}");
+                return 1;
+            }
+        }
+    } else if let Err(e) = sel.require_files() {
+        eprintln!("livesmoke: {e}");
+        return 1;
+    }
+    let suites = match load_all(&files, &opts, &sel.data).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -80,7 +124,7 @@ pub async fn run(args: RunArgs) -> i32 {
     let mut runs = Vec::new();
     for (suite, plan) in suites {
         let file = suite.file.display().to_string();
-        let bar = terminal.then(|| progress_bar(&suite.name(), suite.suite.cases.len() as u32));
+        let bar = terminal.then(|| progress_bar(&suite.name(), engine::runner::in_run(&suite, &opts).count() as u32));
         let task_bar = bar.clone();
         let on_progress = move |c: CaseCounts| {
             if let Some(b) = &task_bar {

@@ -26,6 +26,11 @@ pub struct RunOptions {
     pub labels: crate::model::Labels,
     /// Set when someone cancels the run.
     pub cancel: super::Cancel,
+    /// Re-running the failed cases of an earlier run: only these cases run;
+    /// the others are left out of the run altogether.
+    pub only_cases: Option<Vec<String>>,
+    /// The run whose failed cases these are (recorded with the new run).
+    pub rerun_of: Option<u64>,
 }
 
 /// Everything resolved before the first line is logged: targets for the

@@ -41,7 +41,7 @@ pub async fn run_suite(
 /// answers `POST /api/run`: a client that reads the log at once never sees an
 /// empty page.
 pub async fn announce(suite: &LoadedSuite, logger: &Logger, opts: &RunOptions) {
-    let cases = suite.suite.cases.iter().filter(|c| selected_by_tags(c, &opts.tags)).count();
+    let cases = in_run(suite, opts).filter(|c| selected_by_tags(c, &opts.tags)).count();
     logger.info(Msg::SuiteStart { suite: &suite.name(), cases }.render(opts.lang)).await;
 }
 
@@ -55,7 +55,7 @@ pub async fn run_announced(
 ) -> RunReport {
     let started = Instant::now();
     let lang = opts.lang;
-    let selected: Vec<&Case> = suite.suite.cases.iter().filter(|c| selected_by_tags(c, &opts.tags)).collect();
+    let selected: Vec<&Case> = in_run(suite, opts).filter(|c| selected_by_tags(c, &opts.tags)).collect();
 
     let Preflight { pools, first, down } = preflight(plan, &selected, logger, lang).await;
     let mut report = RunReport { suite: suite.name(), ..Default::default() };
@@ -66,7 +66,7 @@ pub async fn run_announced(
         .map_err(|e| format!("cannot build the HTTP client: {e}"));
     let conns = RunConnections::new(&pools, first);
     let mut stop = false;
-    for case in &suite.suite.cases {
+    for case in in_run(suite, opts) {
         let skipped = match (selected_by_tags(case, &opts.tags), stop, opts.cancel.is_cancelled()) {
             (false, _, _) => Some(CaseReason::NotSelected),
             (true, _, true) => Some(CaseReason::Cancelled),
@@ -83,7 +83,7 @@ pub async fn run_announced(
         let r = ctx.run(case, logger.run()).await;
         stop = opts.fail_fast && r.outcome != CaseOutcome::Passed;
         report.cases.push(r);
-        progress(CaseCounts { total: suite.suite.cases.len() as u32, ..report.counts() });
+        progress(CaseCounts { total: in_run(suite, opts).count() as u32, ..report.counts() });
     }
     drop(conns);
     for pool in pools.values() {
@@ -109,6 +109,11 @@ pub async fn run_announced(
         logger.info(summary).await;
     }
     report
+}
+
+/// The cases this run is about: all of them, or those a re-run asks for.
+pub fn in_run<'s>(suite: &'s LoadedSuite, opts: &'s RunOptions) -> impl Iterator<Item = &'s Case> {
+    suite.suite.cases.iter().filter(|c| opts.only_cases.as_ref().is_none_or(|only| only.contains(&c.name)))
 }
 
 fn selected_by_tags(case: &Case, tags: &[String]) -> bool {

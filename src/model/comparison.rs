@@ -221,6 +221,7 @@ mod tests {
             pool: None,
             worker: None,
             labels: Default::default(),
+            rerun_of: None,
         }
     }
 

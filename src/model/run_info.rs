@@ -165,6 +165,9 @@ pub struct RunInfo {
     /// `{{label.<k>}}` variables.
     #[serde(default, skip_serializing_if = "Labels::is_empty")]
     pub labels: Labels,
+    /// The run whose failed cases this one re-ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rerun_of: Option<u64>,
 }
 
 /// A run's labels, by key (one value each, in key order).

@@ -32,6 +32,11 @@ pub enum LaunchError {
     Record(#[from] sqlx::Error),
     #[error("{0}")]
     Internal(String),
+    #[error("unknown run {0}")]
+    NoSuchRun(u64),
+    /// A re-run of a run that has no failed case (or no result yet).
+    #[error("{0}")]
+    NothingToRerun(String),
 }
 
 impl From<LaunchError> for ApiError {
@@ -39,7 +44,8 @@ impl From<LaunchError> for ApiError {
         match e {
             LaunchError::NoSuchSuite(FindError::None(_)) => ApiError::not_found(e.to_string()),
             LaunchError::NoSuchSuite(FindError::Ambiguous(..)) => ApiError::bad_request(e.to_string()),
-            LaunchError::Invalid(_) => ApiError::unprocessable(e.to_string()),
+            LaunchError::Invalid(_) | LaunchError::NothingToRerun(_) => ApiError::unprocessable(e.to_string()),
+            LaunchError::NoSuchRun(_) => ApiError::not_found(e.to_string()),
             LaunchError::Record(_) | LaunchError::Internal(_) => ApiError::internal(e.to_string()),
         }
     }
@@ -139,6 +145,14 @@ impl Launcher {
             }
             (RunRegistry::Embedded(_), None) => unreachable!("an embedded run is resolved above"),
         }
+    }
+
+    /// Re-runs the cases of run `of` that failed or errored, with its env,
+    /// language and labels (its `--var`s are not kept: one may override a
+    /// secret); the new run names `of` as the run it re-runs.
+    pub async fn rerun_failed(&self, suites: &SuitesDir, of: u64) -> Result<RunInfo, LaunchError> {
+        let (info, opts) = rerun_plan(&self.registry, of).await?;
+        self.start_file(suites, info.rerun_suite(), opts, info.pool.as_deref()).await
     }
 
     /// Starts a loaded, resolved suite from `file` (recorded with the run, so
@@ -272,8 +286,36 @@ fn new_run<'a>(name: &'a str, file: &'a str, suite: &LoadedSuite, opts: &'a RunO
             Lang::En => "en",
         }),
         kind: RunKind::Suite,
-        cases: suite.suite.cases.len() as u32,
+        cases: engine::runner::in_run(suite, opts).count() as u32,
         pool: None,
         labels: opts.labels.clone(),
+        rerun_of: opts.rerun_of,
     }
+}
+
+/// Run `of` and how to re-run its failed and errored cases: its env,
+/// language and labels, only those cases, named as a re-run of it.
+pub async fn rerun_plan(registry: &RunRegistry, of: u64) -> Result<(RunInfo, RunOptions), LaunchError> {
+    let info = registry.get(of).await?.ok_or(LaunchError::NoSuchRun(of))?;
+    let result = registry.result(of).await?.ok_or_else(|| {
+        LaunchError::NothingToRerun(format!("run {of} has no result to re-run: it has not ended, or ended without one"))
+    })?;
+    let failed: Vec<String> = result
+        .cases
+        .iter()
+        .filter(|c| matches!(c.outcome, engine::CaseOutcome::Failed | engine::CaseOutcome::Error))
+        .map(|c| c.name.clone())
+        .collect();
+    if failed.is_empty() {
+        return Err(LaunchError::NothingToRerun(format!("run {of} has no failed or errored case to re-run")));
+    }
+    let opts = RunOptions {
+        env: info.env.clone(),
+        lang: info.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or_default(),
+        labels: info.labels.clone(),
+        only_cases: Some(failed),
+        rerun_of: Some(of),
+        ..Default::default()
+    };
+    Ok((info, opts))
 }

@@ -18,6 +18,8 @@ pub struct NewRun<'a> {
     /// Which workers may take it (team setup; `default` when `None`).
     pub pool: Option<&'a str>,
     pub labels: Labels,
+    /// The run whose failed cases this one re-runs.
+    pub rerun_of: Option<u64>,
 }
 
 impl NewRun<'_> {
@@ -50,12 +52,20 @@ pub struct QueuedOptions {
     /// A benchmark's synthetic run (`serve --bench` only), instead of a suite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bench: Option<BenchLoad>,
+    /// A re-run of failed cases: only these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_cases: Option<Vec<String>>,
 }
 
 impl QueuedOptions {
     /// What of `opts` a queued run keeps (env, lang and labels are columns).
     pub fn of(opts: &crate::engine::RunOptions) -> Self {
-        QueuedOptions { fail_fast: opts.fail_fast, tags: opts.tags.clone(), bench: None }
+        QueuedOptions {
+            fail_fast: opts.fail_fast,
+            tags: opts.tags.clone(),
+            bench: None,
+            only_cases: opts.only_cases.clone(),
+        }
     }
 }
 

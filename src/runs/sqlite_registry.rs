@@ -28,10 +28,11 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS runs (
     lang TEXT,
     kind TEXT NOT NULL DEFAULT 'suite',
     labels TEXT NOT NULL DEFAULT '{}',
-    result TEXT
+    result TEXT,
+    rerun_of INTEGER
 )";
 
-const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, labels";
+const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, labels, rerun_of";
 
 impl SqliteRegistry {
     /// Opens (or creates) the registry database and brings an older one's
@@ -72,8 +73,8 @@ impl SqliteRegistry {
         let started_at = chrono::Utc::now().timestamp_millis();
         let counts = CaseCounts { total: run.cases, ..Default::default() };
         let row = sqlx::query(
-            "INSERT INTO runs (suite, file, env, lang, kind, status, started_at, counts, labels) \
-             VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id",
+            "INSERT INTO runs (suite, file, env, lang, kind, status, started_at, counts, labels, rerun_of) \
+             VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING id",
         )
         .bind(run.suite)
         .bind(run.file)
@@ -83,6 +84,7 @@ impl SqliteRegistry {
         .bind(started_at)
         .bind(serde_json::to_string(&counts).unwrap())
         .bind(run.labels_json())
+        .bind(run.rerun_of.map(|r| r as i64))
         .fetch_one(&self.db)
         .await?;
         let info = RunInfo {
@@ -99,6 +101,7 @@ impl SqliteRegistry {
             pool: None,
             worker: None,
             labels: run.labels.clone(),
+            rerun_of: run.rerun_of,
         };
         self.live.lock().unwrap().insert(info.id, info.clone());
         Ok(info)
@@ -192,6 +195,9 @@ async fn migrate(db: &SqlitePool) -> Result<(), sqlx::Error> {
     if lacks("result") {
         sqlx::query("ALTER TABLE runs ADD COLUMN result TEXT").execute(&mut *tx).await?;
     }
+    if lacks("rerun_of") {
+        sqlx::query("ALTER TABLE runs ADD COLUMN rerun_of INTEGER").execute(&mut *tx).await?;
+    }
     if lacks("file") {
         sqlx::query("ALTER TABLE runs ADD COLUMN file TEXT").execute(&mut *tx).await?;
         let named: Vec<(i64, String)> = sqlx::query("SELECT id, suite FROM runs WHERE kind = 'suite'")
@@ -228,5 +234,6 @@ fn to_info(r: &sqlx::sqlite::SqliteRow) -> RunInfo {
         pool: None,
         worker: None,
         labels: serde_json::from_str(r.get::<&str, _>("labels")).unwrap_or_default(),
+        rerun_of: r.get::<Option<i64>, _>("rerun_of").map(|r| r as u64),
     }
 }

@@ -8,6 +8,19 @@ use crate::app::browser;
 use crate::model::{ApiError, RunInfo, RunKind, RunStatus};
 use leptos::prelude::*;
 
+/// `POST /api/rerun` with `run=<id>`: runs the cases of that run that
+/// failed or errored again, with its env, language and labels → `201` with
+/// the new run, which names the old one (`rerun_of`).
+#[server(prefix = "/api", endpoint = "rerun")]
+pub async fn rerun_failed(run: u64) -> Result<RunInfo, ApiError> {
+    let state = crate::server::state::app_state()?;
+    let info = state.launcher.rerun_failed(&state.suites, run).await?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::CREATED);
+    }
+    Ok(info)
+}
+
 /// `POST /api/cancel` with `run=<id>`: a queued run ends `cancelled` at
 /// once; a running one stops after the step under way, runs its case's undo
 /// and teardown and ends `cancelled` (on a worker: within a third of its
@@ -48,6 +61,7 @@ pub fn RunSummary(runs: RwSignal<Vec<RunInfo>>) -> impl IntoView {
                     })}
                     <span class=format!("status status-{}", r.status.as_str()) id="run-status">{r.status.as_str()}</span>
                     {crate::app::runs_panel::where_text(&r).map(|w| view! { <span class="run-where" id="run-where">{w}</span> })}
+                    {r.rerun_of.map(|of| view! { <a class="rerun-of" id="rerun-of" href=format!("/runs/{of}")>{format!("re-run of #{of}")}</a> })}
                     {if r.status == RunStatus::Queued {
                         view! { <span class="progress-text">{format!("{} cases, waiting for a worker", c.total)}</span> }.into_any()
                     } else if r.status == RunStatus::Running {
@@ -118,6 +132,23 @@ fn RunActions(run: RunInfo) -> impl IntoView {
             </button>
         }
     });
+    let failed = run.status.is_finished() && run.counts.failed + run.counts.error > 0 && run.kind == RunKind::Suite;
+    let navigate_rerun = leptos_router::hooks::use_navigate();
+    let rerun = failed.then(|| {
+        let rerun = move |_| {
+            let navigate = navigate_rerun.clone();
+            leptos::task::spawn_local(async move {
+                match rerun_failed(id).await {
+                    Ok(info) => navigate(&format!("/runs/{}", info.id), Default::default()),
+                    Err(e) => problem.set(Some(e.message().to_string())),
+                }
+            });
+        };
+        view! {
+            <button id="rerun-failed" class="rerun-failed" on:click=rerun
+                title="run the cases that failed or errored again, with the same env, labels and language">"re-run failed"</button>
+        }
+    });
     let compare = (run.status.is_finished() && run.kind == RunKind::Suite).then(|| {
         view! {
             <a id="compare-previous" class="compare-previous" href=format!("/compare?base=previous&head={id}")>
@@ -136,6 +167,7 @@ fn RunActions(run: RunInfo) -> impl IntoView {
     view! {
         <span class="run-actions">
             {again}
+            {rerun}
             {cancel}
             {compare}
             <button id="copy-run-link" class="copy-run-link" title="copy the address of this run" on:click=copy>

@@ -14,7 +14,8 @@ use std::time::Duration;
 /// The channel a new queued run is announced on (its payload: the pool).
 pub const QUEUE_CHANNEL: &str = "livesmoke_runs";
 
-const COLUMNS: &str = "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, pool, worker, labels";
+const COLUMNS: &str =
+    "id, suite, file, env, lang, kind, status, started_at, finished_at, counts, pool, worker, labels, rerun_of";
 
 /// What a worker gets when it claims a run.
 #[derive(Debug, Clone)]
@@ -53,8 +54,9 @@ impl PgRegistry {
         let counts = CaseCounts { total: run.cases, ..Default::default() };
         let row = sqlx::query(&format!(
             "INSERT INTO runs (suite, file, env, lang, kind, status, pool, worker, queued_at, started_at, counts, \
-             lease_token, lease_until, labels) \
-             VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $8, $9, $10, now() + make_interval(secs => $11), $12) \
+             lease_token, lease_until, labels, rerun_of) \
+             VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $8, $8, $9, $10, now() + make_interval(secs => $11), $12, \
+             $13) \
              RETURNING {COLUMNS}"
         ))
         .bind(run.suite)
@@ -69,6 +71,7 @@ impl PgRegistry {
         .bind(&token)
         .bind(self.lease.as_secs_f64())
         .bind(run.labels_json())
+        .bind(run.rerun_of.map(|r| r as i64))
         .fetch_one(&self.db)
         .await?;
         let info = to_info(&row);
@@ -88,7 +91,8 @@ impl PgRegistry {
         let mut tx = self.db.begin().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO runs (suite, file, env, lang, kind, status, pool, suite_text, options, queued_at, started_at, counts, \
-             labels) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $9, $10, $11) RETURNING {COLUMNS}"
+             labels, rerun_of) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $9, $10, $11, $12) \
+             RETURNING {COLUMNS}"
         ))
         .bind(run.suite)
         .bind(run.file)
@@ -101,6 +105,7 @@ impl PgRegistry {
         .bind(now_ms())
         .bind(serde_json::to_string(&counts).unwrap())
         .bind(run.labels_json())
+        .bind(run.rerun_of.map(|r| r as i64))
         .fetch_one(&mut *tx)
         .await?;
         // Delivered at commit, so a woken worker finds the row.
@@ -341,5 +346,6 @@ fn to_info(r: &PgRow) -> RunInfo {
         pool: r.get("pool"),
         worker: r.get("worker"),
         labels: serde_json::from_str(r.get::<&str, _>("labels")).unwrap_or_default(),
+        rerun_of: r.get::<Option<i64>, _>("rerun_of").map(|r| r as u64),
     }
 }

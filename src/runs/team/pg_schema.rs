@@ -13,6 +13,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "team", include_str!("../../../migrations/0001_team.sql")),
     (2, "pipeline", include_str!("../../../migrations/0002_pipeline.sql")),
+    (3, "rerun", include_str!("../../../migrations/0003_rerun.sql")),
 ];
 
 fn migrator() -> Migrator {

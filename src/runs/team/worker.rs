@@ -126,6 +126,8 @@ async fn produce(launcher: &Launcher, cfg: &WorkerConfig, claimed: Claimed) {
         vars: Vec::new(),
         labels: info.labels.clone(),
         cancel: Default::default(),
+        only_cases: options.only_cases,
+        rerun_of: info.rerun_of,
     };
     let path = cfg.suites.join(info.file.as_deref().filter(|f| !f.contains(['/', '\\'])).unwrap_or("suite.toml"));
     let (data, run_opts) = (cfg.data.clone(), opts.clone());
