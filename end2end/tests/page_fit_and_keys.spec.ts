@@ -34,6 +34,9 @@ test("the log pane fills the window at every size, the page never scrolls, and a
       await page.goto(`/runs/${id}`);
       await waitDone(page);
       await expect(page.locator("#duration-chart rect")).toHaveCount(id === ten ? 10 : 2);
+      // measured once the run's summary is drawn (it comes with the run list, which may be a poll later)
+      await expect(page.locator("#run-status")).toHaveText("passed");
+      await expect(page.locator("#copy-run-link")).toBeVisible();
       const f = await fit(page);
       expect(f.docScroll, `${width}×${height} run ${id}: the document scrolls`).toBe(0);
       expect(f.paneBottom, `${width}×${height}: the pane's bottom is the window's`).toBeLessThanOrEqual(f.windowHeight);

@@ -66,6 +66,9 @@ impl CaseRun<'_> {
         vars.set("case.name", name.clone(), false);
         vars.set("now", chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(), false);
         vars.set("uuid", uuid::Uuid::new_v4().to_string(), false);
+        for (k, v) in &case.data {
+            vars.set(k, v, false);
+        }
         vars.expand();
 
         let mut undo: Vec<(u32, &Step)> = Vec::new();

@@ -4,6 +4,7 @@
 //! unknown variables. Every problem is reported, each with file:line:col;
 //! a file without any becomes the typed model (`model.rs`, `step.rs`).
 
+use super::case_data;
 use super::load_context::LoadCx;
 use super::model::{
     Case, CaseTimeout, DbKind, DbTarget, EnvOverride, LoadedSuite, Suite, VarDef, VarValue, Written, WrittenValue,
@@ -86,7 +87,7 @@ fn lower_suite(cx: &mut LoadCx, raw: &raw::Suite, extra_vars: &[String]) -> Suit
         })
         .collect();
     let mut case_names = BTreeSet::new();
-    let cases = raw.cases.iter().map(|case| lower_case(cx, case, &declared, &mut case_names)).collect();
+    let cases = raw.cases.iter().flat_map(|case| lower_case(cx, case, &declared, &mut case_names)).collect();
     let name = raw
         .suite
         .clone()
@@ -162,12 +163,16 @@ fn lower_case(
     case: &raw::Case,
     declared: &BTreeSet<String>,
     case_names: &mut BTreeSet<String>,
-) -> Case {
+) -> Vec<Case> {
     let name = case.name.get_ref();
     let name_at = case.name.span().start;
-    if !case_names.insert(name.clone()) {
-        let e = cx.error_at(name_at, format!("two cases are named `{name}`"));
-        cx.push(e);
+    let instances = case_data::instances(cx, case).unwrap_or_default();
+    for instance in &instances {
+        let named = case_data::instance_name(name, instance);
+        if !case_names.insert(named.clone()) {
+            let e = cx.error_at(name_at, format!("two cases are named `{named}`"));
+            cx.push(e);
+        }
     }
     if let Some(d) = &case.db {
         cx.check_target_name(d);
@@ -181,8 +186,10 @@ fn lower_case(
         cx.push(e.with_hint("add [[case.setup]], [[case.step]] or [[case.teardown]] entries"));
     }
     let case_db = case.db.as_ref().map(|d| d.get_ref().as_str());
-    // Captures become visible to the steps after the one that takes them.
+    // Captures become visible to the steps after the one that takes them;
+    // a data-driven case's variables to all of its steps.
     let mut known = declared.clone();
+    known.extend(instances.first().into_iter().flatten().map(|(k, _)| k.clone()));
     let mut setup = Vec::new();
     for step in &case.setup {
         let raw_step = step.get_ref();
@@ -216,5 +223,18 @@ fn lower_case(
     };
     let steps = phase(cx, &case.step, Phase::Step);
     let teardown = phase(cx, &case.teardown, Phase::Teardown);
-    Case { name: name.clone(), span: cx.span(name_at), tags: case.tags.clone(), timeout, setup, steps, teardown }
+    let case = Case {
+        name: name.clone(),
+        span: cx.span(name_at),
+        tags: case.tags.clone(),
+        timeout,
+        setup,
+        steps,
+        teardown,
+        data: vec![],
+    };
+    instances
+        .into_iter()
+        .map(|data| Case { name: case_data::instance_name(name, &data), data, ..case.clone() })
+        .collect()
 }

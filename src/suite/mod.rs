@@ -2,6 +2,8 @@
 //! errors that point into the user's file. Nothing here runs anything; the
 //! `engine` evaluates what this module produces, and never sees TOML.
 
+/// Data-driven cases: `matrix` and `rows = { csv = … }` into one case per instance.
+mod case_data;
 /// A problem in a suite file, with its position and a hint; how any message
 /// that points into a suite file is written.
 pub mod error;

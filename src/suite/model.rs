@@ -147,6 +147,9 @@ pub struct Case {
     pub setup: Vec<SetupStep>,
     pub steps: Vec<Step>,
     pub teardown: Vec<Step>,
+    /// A data-driven instance's variables (`matrix`, `rows`), set before its
+    /// first step; empty for a plain case.
+    pub data: Vec<(String, String)>,
 }
 
 /// `timeout = "15s"` of a case: setup and steps together.

@@ -79,6 +79,17 @@ pub struct Case {
     pub step: Vec<Spanned<Step>>,
     #[serde(default)]
     pub teardown: Vec<Spanned<Step>>,
+    /// `{ user = ["alice", "bob"] }`: once per combination.
+    pub matrix: Option<Spanned<toml::value::Table>>,
+    /// `{ csv = "users.csv" }`: once per row.
+    pub rows: Option<Spanned<Rows>>,
+}
+
+/// `rows`: where a data-driven case's rows are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rows {
+    pub csv: Spanned<String>,
 }
 
 /// One step of any phase: exactly one of `sql` or `http`.
