@@ -140,9 +140,12 @@ fn csv_rows(cx: &mut LoadCx, csv: &Spanned<String>) -> Option<Vec<Instance>> {
     Some(out)
 }
 
+/// A CSV record: the line it starts on, and its values.
+type CsvRecord = (usize, Vec<String>);
+
 /// RFC 4180 CSV: `"…"` quotes (with `""` for a quote) may hold commas and
 /// line breaks; blank lines are skipped. Each record with its first line.
-fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+fn parse_csv(text: &str) -> Result<Vec<CsvRecord>, (usize, String)> {
     let mut records = Vec::new();
     let (mut field, mut row) = (String::new(), Vec::new());
     let (mut line, mut row_line, mut quoted, mut was_quoted) = (1, 1, false, false);
