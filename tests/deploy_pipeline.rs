@@ -193,24 +193,9 @@ async fn a_cancelled_run_ends_its_step_cleans_up_and_skips_the_rest() {
     }
     write(&suites, "slow-http.toml", &text);
     let server = spawn_server(&suites, &dir.path().join("data"), &[]).await;
-    let started: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/api/run", server.base))
-        .form(&[("suite", "slow-http"), ("lang", "en")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = started["id"].as_u64().unwrap();
+    let id = team::queue_run(&server.base, &[("suite", "slow-http"), ("lang", "en")]).await["id"].as_u64().unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let cancel = reqwest::Client::new()
-        .post(format!("{}/api/cancel", server.base))
-        .form(&[("run", id.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancel.status(), 200);
+    assert_eq!(team::cancel_run(&server.base, id).await.0, 200);
     let done = team::wait_finished(&server.base, id, Duration::from_secs(20)).await;
     assert_eq!(done["status"], "cancelled");
     let log = reqwest::get(format!("{}/api/log.txt?run={id}", server.base)).await.unwrap().text().await.unwrap();
@@ -225,20 +210,8 @@ async fn a_cancelled_run_ends_its_step_cleans_up_and_skips_the_rest() {
     assert_eq!(outcomes, vec!["skipped", "skipped", "skipped"]);
     assert_eq!(outcome["result"]["cancelled"], true);
     // Cancelling again changes nothing; an unknown run is a 404.
-    let again = reqwest::Client::new()
-        .post(format!("{}/api/cancel", server.base))
-        .form(&[("run", id.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.json::<serde_json::Value>().await.unwrap()["status"], "cancelled");
-    let unknown = reqwest::Client::new()
-        .post(format!("{}/api/cancel", server.base))
-        .form(&[("run", "999")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404);
+    assert_eq!(team::cancel_run(&server.base, id).await.1["status"], "cancelled");
+    assert_eq!(team::cancel_run(&server.base, 999).await.0, 404);
 }
 
 #[tokio::test]
@@ -405,16 +378,7 @@ async fn a_server_notifies_the_end_of_runs_started_from_its_page() {
     let (url, got) = hook(0).await;
     let env = [("LIVESMOKE_NOTIFY_SECRET", "srv-secret")];
     let server = spawn_server_with(&suites, &dir.path().join("data"), &["--notify", &url], &env).await;
-    let started: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/api/run", server.base))
-        .form(&[("suite", "fail"), ("labels", "deploy=v3")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = started["id"].as_u64().unwrap();
+    let id = team::queue_run(&server.base, &[("suite", "fail"), ("labels", "deploy=v3")]).await["id"].as_u64().unwrap();
     let until = std::time::Instant::now() + Duration::from_secs(20);
     while got.lock().unwrap().is_empty() {
         assert!(std::time::Instant::now() < until, "no notification within 20 s");

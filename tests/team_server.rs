@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::team::{assert_contiguous, follow, queue_run, run_info, wait_finished, Proxy, TeamDb, Worker};
+use common::team::{assert_contiguous, cancel_run, follow, queue_run, run_info, wait_finished, Proxy, TeamDb, Worker};
 use livesmoke::model::{Level, LogLine};
 use std::time::{Duration, Instant};
 
@@ -362,11 +362,7 @@ async fn a_run_on_a_worker_is_cancelled_through_any_instance_and_keeps_its_label
     assert_eq!(queued["labels"]["deploy"], "v9");
     // Cancelled before a worker took it: it never runs.
     let early = queue_run(&a.base, &[("suite", "slow"), ("pool", "nobody")]).await["id"].as_u64().unwrap();
-    let cancel = |base: String, run: u64| async move {
-        let r = reqwest::Client::new().post(format!("{base}/api/cancel")).form(&[("run", run.to_string())]).send();
-        r.await.unwrap().json::<serde_json::Value>().await.unwrap()
-    };
-    assert_eq!(cancel(b.base.clone(), early).await["status"], "cancelled");
+    assert_eq!(cancel_run(&b.base, early).await.1["status"], "cancelled");
     let until = Instant::now() + Duration::from_secs(20);
     while run_info(&a.base, id).await["status"] != "running" {
         assert!(Instant::now() < until, "never claimed");
@@ -374,7 +370,7 @@ async fn a_run_on_a_worker_is_cancelled_through_any_instance_and_keeps_its_label
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let asked = Instant::now();
-    cancel(b.base.clone(), id).await;
+    cancel_run(&b.base, id).await;
     let done = wait_finished(&a.base, id, Duration::from_secs(20)).await;
     assert_eq!(done["status"], "cancelled", "{done}");
     assert!(asked.elapsed() < Duration::from_secs(5), "heard within a third of the lease, then one step");

@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { createServer } from "node:net";
 
 /** Starts a run of a suite file through the public API and returns its id. */
 export async function startRun(request: APIRequestContext, suite = "demo.toml"): Promise<number> {
@@ -83,4 +84,15 @@ export async function lineInView(page: Page, seq: number): Promise<boolean> {
     const r = el.getBoundingClientRect();
     return r.height > 0 && r.top >= pre.top && r.bottom <= pre.bottom;
   }, seq);
+}
+
+/** A loopback port nothing listens on (for a server a test starts itself). */
+export function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
 }

@@ -1,10 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { watchConsole } from "./helpers";
+import { freePort, watchConsole } from "./helpers";
 
 // From the deploy pipeline, in the browser: a server with tokens on asks for
 // one once and keeps the session; a run is compared with the one before it,
@@ -12,16 +11,6 @@ import { watchConsole } from "./helpers";
 
 const bin = resolve(__dirname, "../../target/debug/livesmoke");
 const root = resolve(__dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 let server: ChildProcess | undefined;
 let dir = "";

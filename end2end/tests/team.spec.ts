@@ -1,10 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { expectContiguous, shownLines, shownSeqs, waitDone, watchConsole } from "./helpers";
+import { expectContiguous, freePort, shownLines, shownSeqs, waitDone, watchConsole } from "./helpers";
 
 // The team setup in the browser: two `serve --db` instances on one
 // PostgreSQL and a worker process. A run queued on instance A is watched live
@@ -13,16 +12,6 @@ import { expectContiguous, shownLines, shownSeqs, waitDone, watchConsole } from 
 const admin = process.env.LIVESMOKE_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const bin = resolve(__dirname, "../../target/debug/livesmoke");
 const root = resolve(__dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 let dir = "";

@@ -208,7 +208,7 @@ fn local_path(next: &str) -> &str {
 }
 
 fn login_page(next: &str, problem: Option<&str>) -> Html<String> {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = crate::app::log_view::render::escaped;
     let problem = problem.map(|p| format!("<p class=\"problem\" role=\"alert\">{}</p>", esc(p))).unwrap_or_default();
     Html(format!(
         r#"<!DOCTYPE html>

@@ -111,10 +111,7 @@ impl TokenStore {
 
     /// Makes a token and returns it: the only time it is ever seen.
     pub async fn create(&self, name: &str, scope: Scope) -> Result<String, TokenError> {
-        let valid = !name.is_empty()
-            && name.len() <= 64
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        if !valid {
+        if name.len() > 64 || !crate::model::is_plain_name(name) {
             return Err(TokenError::BadName(name.to_string()));
         }
         let token = format!("lsk_{}", random_hex());

@@ -119,12 +119,28 @@ pub async fn main() -> i32 {
     match cli.command {
         None => serve_cmd::serve(ServeArgs::parse_defaults()).await,
         Some(Command::Serve(args)) => serve_cmd::serve(args).await,
-        Some(Command::Run(args)) if args.server.is_some() => remote_run::run(args).await,
-        Some(Command::Run(args)) => run_cmd::run(args).await,
+        Some(Command::Run(args)) => run(args).await,
         Some(Command::Check(args)) => check_cmd::check(args).await,
         Some(Command::Worker(args)) => worker_cmd::worker(args).await,
         Some(Command::Compare(args)) => compare_cmd::compare(args).await,
         Some(Command::Token(cmd)) => token_cmd::token(cmd).await,
+    }
+}
+
+/// `livesmoke run`'s one entry: what a run here and on a server check
+/// first, then the one or the other.
+async fn run(args: run_args::RunArgs) -> i32 {
+    serve_cmd::init_tracing();
+    let secret = match run_end::notify_secret(&args.notify) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("livesmoke: {e}");
+            return 1;
+        }
+    };
+    match args.server.is_some() {
+        true => remote_run::run(args, secret).await,
+        false => run_cmd::run(args, secret).await,
     }
 }
 

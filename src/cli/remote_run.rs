@@ -14,7 +14,7 @@
 
 use super::remote::{Remote, RemoteError, StartRun};
 use super::run_args::RunArgs;
-use super::run_end::{after_run, compare_base, notify_secret, report};
+use super::run_end::{after_run, compare_base, report};
 use super::terminal::{jsonl_line, print_lines, progress_bar};
 use crate::model::{LogPage, RunInfo, RunResult};
 use std::io::{IsTerminal, Write};
@@ -23,15 +23,8 @@ use std::time::{Duration, Instant};
 /// How long the server may be unreachable before a followed run is given up.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
 
-pub async fn run(args: RunArgs) -> i32 {
-    super::serve_cmd::init_tracing();
-    let secret = match notify_secret(&args.notify) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("livesmoke: {e}");
-            return 1;
-        }
-    };
+/// `secret`: `--notify`'s, checked by the caller (`cli::run`).
+pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
     let server = args.server.clone().unwrap_or_default();
     let remote = match Remote::new(&server, args.token.clone()) {
         Ok(r) => r,
@@ -113,7 +106,7 @@ pub async fn run(args: RunArgs) -> i32 {
                 eprintln!("livesmoke: run #{} goes on without us: {}", info.id, remote.page_url(info.id));
                 return 130;
             }
-            Followed::Lost(code) => return code,
+            Followed::Lost => return 3,
         }
     }
     let code = report(&args, &results, &jsonl, terminal);
@@ -148,8 +141,8 @@ enum Followed {
     Ended(Box<(RunInfo, RunResult)>),
     /// Ctrl-C, and the run was left going.
     Detached,
-    /// The run or the server was lost: this exit code.
-    Lost(i32),
+    /// The run or the server was lost (exit 3).
+    Lost,
 }
 
 /// Prints the run's log until it ends, then fetches what it reported.
@@ -166,28 +159,17 @@ async fn follow(
     let mut cursor = 0u64;
     let mut cancelled = false;
     let mut case_ends = 0u64;
+    // `Some(whether the log ended)`, or `None`: the run was left going.
     let ended = loop {
         let step = tokio::select! {
-            r = read_on(remote, info.id, &mut cursor, bar.as_ref(), &mut keep, &mut case_ends) => Some(r),
+            ended = read_on(remote, info.id, &mut cursor, bar.as_ref(), &mut keep, &mut case_ends) => Some(ended),
             // Ctrl-C, or SIGTERM: how a CI system cancels a job.
             _ = super::serve_cmd::shutdown_signal() => None,
         };
         match step {
-            Some(Ok(())) => break true,
-            Some(Err(code)) => break code == 0,
-            None if cancelled => {
-                if let Some(b) = &bar {
-                    b.finish_and_clear();
-                }
-                return Followed::Detached;
-            }
+            Some(ended) => break Some(ended),
+            None if cancelled || !ask_cancel(info.id, bar.as_ref()).await => break None,
             None => {
-                if !ask_cancel(info.id, bar.as_ref()).await {
-                    if let Some(b) = &bar {
-                        b.finish_and_clear();
-                    }
-                    return Followed::Detached;
-                }
                 cancelled = true;
                 match remote.cancel(info.id).await {
                     Ok(_) => eprintln!(
@@ -202,8 +184,10 @@ async fn follow(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    if !ended {
-        return Followed::Lost(3);
+    match ended {
+        None => return Followed::Detached,
+        Some(false) => return Followed::Lost,
+        Some(true) => {}
     }
     // The log ends before the run's outcome is recorded: wait for it.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -214,20 +198,20 @@ async fn follow(
                     Some(r) => Followed::Ended(Box::new((o.run, r))),
                     None => {
                         eprintln!("livesmoke: run #{} ended {} without a result", info.id, o.run.status.as_str());
-                        Followed::Lost(3)
+                        Followed::Lost
                     }
                 };
             }
             Ok(_) => {}
             Err(e) if !e.passing() => {
                 eprintln!("livesmoke: run #{}: {e}", info.id);
-                return Followed::Lost(3);
+                return Followed::Lost;
             }
             Err(_) => {}
         }
         if Instant::now() > deadline {
             eprintln!("livesmoke: run #{}: its log ended but its outcome was not recorded", info.id);
-            return Followed::Lost(3);
+            return Followed::Lost;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -235,7 +219,7 @@ async fn follow(
 
 /// Reads and prints pages from `cursor` until the log is done. A failed
 /// read is retried from the same cursor (with backoff, for up to
-/// [`GIVE_UP_AFTER`]); the cursor moves only past printed lines. `Err(3)`
+/// [`GIVE_UP_AFTER`]); the cursor moves only past printed lines. `false`
 /// when the server stayed away or refused.
 async fn read_on(
     remote: &Remote,
@@ -244,7 +228,7 @@ async fn read_on(
     bar: Option<&indicatif::ProgressBar>,
     keep: &mut impl FnMut(&[crate::model::LogLine]),
     case_ends: &mut u64,
-) -> Result<(), i32> {
+) -> bool {
     let mut away_since: Option<Instant> = None;
     let mut pause = Duration::from_millis(250);
     loop {
@@ -262,7 +246,7 @@ async fn read_on(
                 }
                 *cursor = next;
                 if done {
-                    return Ok(());
+                    return true;
                 }
                 if lines.is_empty() {
                     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -278,14 +262,14 @@ async fn read_on(
                         "livesmoke: gave up on run #{run} after {} s without the server",
                         GIVE_UP_AFTER.as_secs()
                     );
-                    return Err(3);
+                    return false;
                 }
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(5));
             }
             Err(e) => {
                 eprintln!("livesmoke: reading run #{run}'s log: {e}");
-                return Err(3);
+                return false;
             }
         }
     }

@@ -1,5 +1,5 @@
 use super::run_args::RunArgs;
-use super::run_end::{after_run, compare_base, notify_secret, report};
+use super::run_end::{after_run, compare_base, report};
 use super::terminal::{jsonl_line, print_lines, progress_bar};
 use crate::engine::{self, runner::Plan, Lang, RunOptions};
 use crate::logging::log_store::DEFAULT_RING_CAP;
@@ -70,15 +70,8 @@ pub async fn load_all(
     .expect("suite loading panicked")
 }
 
-pub async fn run(args: RunArgs) -> i32 {
-    super::serve_cmd::init_tracing();
-    let secret = match notify_secret(&args.notify) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("livesmoke: {e}");
-            return 1;
-        }
-    };
+/// `secret`: `--notify`'s, checked by the caller (`cli::run`).
+pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
     let sel = &args.suites;
     let mut opts = RunOptions {
         env: sel.env.clone(),

@@ -200,11 +200,12 @@ impl CaseRun<'_> {
         let mut attempt = 1;
         let captures: StepResult = loop {
             let result = self.attempt(step, vars, &out).await;
-            let retry = match (&result, &step.retry) {
-                (Err(e), Some(r)) if attempt < tries && worth_retrying(e, step) && !self.cancel.is_cancelled() => r,
+            let (e, retry) = match (&result, &step.retry) {
+                (Err(e), Some(r)) if attempt < tries && worth_retrying(e, step) && !self.cancel.is_cancelled() => {
+                    (e, r)
+                }
                 _ => break result,
             };
-            let Err(e) = &result else { unreachable!("only a failed attempt is retried") };
             let pause = retry.pause(attempt);
             let why = e.clone().redacted(&self.plan.redactor).to_string();
             let msg = Msg::AttemptFailed { n: attempt, of: tries, why: &why, pause_ms: pause.as_millis() };

@@ -117,6 +117,6 @@ impl RunReport {
 
     /// See [`RunResult::exit_code`] (1 usage and 2 invalid files come from the CLI).
     pub fn exit_code(&self) -> i32 {
-        self.result().exit_code()
+        self.counts().exit_code(self.cancelled)
     }
 }

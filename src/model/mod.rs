@@ -34,6 +34,6 @@ pub use level::Level;
 pub use log_line::{CaseEnd, LogLine, LogPage, Phase, SearchPage};
 pub use log_outline::{LogOutline, SectionMark};
 pub use log_query::LogQuery;
-pub use run_info::{parse_label, CaseCounts, Labels, RunInfo, RunKind, RunStatus};
+pub use run_info::{is_plain_name, parse_label, CaseCounts, Labels, RunInfo, RunKind, RunStatus};
 pub use run_result::{CaseResult, RunResult, StepResult};
 pub use suite_info::SuiteInfo;

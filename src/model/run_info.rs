@@ -94,6 +94,21 @@ impl CaseCounts {
         c
     }
 
+    /// The CLI's exit code for a run ending so: 0 all passed; 3 any error,
+    /// or cancelled (it did not run whole); 4 assertion failures only; 5 all
+    /// passed but some cleanup failed.
+    pub fn exit_code(&self, cancelled: bool) -> i32 {
+        if self.error > 0 || cancelled {
+            3
+        } else if self.failed > 0 {
+            4
+        } else if self.cleanup_failed > 0 {
+            5
+        } else {
+            0
+        }
+    }
+
     pub fn done(&self) -> u32 {
         self.passed + self.failed + self.error + self.skipped
     }
@@ -173,12 +188,19 @@ pub struct RunInfo {
 /// A run's labels, by key (one value each, in key order).
 pub type Labels = std::collections::BTreeMap<String, String>;
 
+/// Letters, digits, `_`, `-` and `.`, at least one: what a label key, a
+/// token's name and a data-driven case's variable may be (so each can be
+/// written in a URL, a header row or `{{label.<k>}}` as is).
+pub fn is_plain_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Parses `k=v` (a label as `--label` and `POST /api/run` take it); the key
 /// is letters, digits, `_`, `-` and `.`, so `{{label.<k>}}` can name it.
 pub fn parse_label(s: &str) -> Result<(String, String), String> {
     let (k, v) = s.split_once('=').ok_or_else(|| format!("label `{s}`: expected KEY=VALUE"))?;
     let k = k.trim();
-    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+    if !is_plain_name(k) {
         return Err(format!("label `{s}`: the key must be letters, digits, `_`, `-` or `.`"));
     }
     Ok((k.to_string(), v.to_string()))

@@ -23,20 +23,9 @@ impl RunResult {
         CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.is_flaky())))
     }
 
-    /// The CLI's exit code for this run, wherever it ran: 0 all passed; 3
-    /// any error, or cancelled (it did not run whole); 4 assertion failures
-    /// only; 5 all passed but some cleanup failed.
+    /// The CLI's exit code for this run, wherever it ran (see [`CaseCounts::exit_code`]).
     pub fn exit_code(&self) -> i32 {
-        let c = self.counts();
-        if c.error > 0 || self.cancelled {
-            3
-        } else if c.failed > 0 {
-            4
-        } else if c.cleanup_failed > 0 {
-            5
-        } else {
-            0
-        }
+        self.counts().exit_code(self.cancelled)
     }
 }
 

@@ -44,19 +44,18 @@ pub async fn compare_runs(
     thresholds: Thresholds,
 ) -> Result<Comparison, CompareError> {
     let (head_info, head_res) = finished(registry, head).await?;
-    let base = match base {
-        Base::Run(id) => id,
+    let (base_info, base_res) = match base {
+        Base::Run(id) => finished(registry, id).await?,
         Base::Previous => previous(registry, &head_info).await?.ok_or_else(|| {
             let env = head_info.env.as_deref().map(|e| format!(" (env {e})")).unwrap_or_default();
             CompareError::NoPrevious(head, head_info.suite.clone(), env)
         })?,
     };
-    let (base_info, base_res) = finished(registry, base).await?;
     Ok(comparison::compare((base_info, &base_res), (head_info, &head_res), thresholds))
 }
 
-/// The newest run before `head` of its suite and env that has a result.
-pub async fn previous(registry: &RunRegistry, head: &RunInfo) -> Result<Option<u64>, sqlx::Error> {
+/// The newest run before `head` of its suite and env that has a result, with it.
+async fn previous(registry: &RunRegistry, head: &RunInfo) -> Result<Option<(RunInfo, RunResult)>, sqlx::Error> {
     let mut before = Some(head.id);
     // A page at a time, in case the suite ran often in other envs since.
     while let Some(b) = before {
@@ -68,9 +67,9 @@ pub async fn previous(registry: &RunRegistry, head: &RunInfo) -> Result<Option<u
             ..RunFilter::newest(50)
         };
         let page = registry.list(&filter).await?;
-        for run in &page {
-            if run.env == head.env && run.status.is_finished() && registry.result(run.id).await?.is_some() {
-                return Ok(Some(run.id));
+        for run in page.iter().filter(|r| r.env == head.env && r.status.is_finished()) {
+            if let Some(result) = registry.result(run.id).await? {
+                return Ok(Some((run.clone(), result)));
             }
         }
         before = (page.len() == 50).then(|| page.last().map(|r| r.id)).flatten();

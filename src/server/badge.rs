@@ -4,6 +4,7 @@
 //! needs a token, so no shared cache hands it to someone without one.
 
 use super::state::AppState;
+use crate::app::log_view::render::escaped;
 use crate::model::{RunKind, RunStatus};
 use crate::runs::run_registry::RunFilter;
 use axum::extract::{Path, Query, State};
@@ -75,15 +76,11 @@ fn text_width(text: &str) -> u32 {
         .ceil() as u32
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// The badge: `label | message`, grey then the outcome's colour.
 pub fn render(label: &str, message: &str, colour: &str) -> String {
     let (lw, mw) = (text_width(label) + 10, text_width(message) + 10);
     let w = lw + mw;
-    let (label, message) = (escape(label), escape(message));
+    let (label, message) = (escaped(label), escaped(message));
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="20" role="img" aria-label="{label}: {message}"><title>{label}: {message}</title><linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient><clipPath id="r"><rect width="{w}" height="20" rx="3" fill="#fff"/></clipPath><g clip-path="url(#r)"><rect width="{lw}" height="20" fill="#555"/><rect x="{lw}" width="{mw}" height="20" fill="{colour}"/><rect width="{w}" height="20" fill="url(#s)"/></g><g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="{lx}" y="15" fill="#010101" fill-opacity=".3">{label}</text><text x="{lx}" y="14">{label}</text><text x="{mx}" y="15" fill="#010101" fill-opacity=".3">{message}</text><text x="{mx}" y="14">{message}</text></g></svg>"##,
         lx = lw as f64 / 2.0,

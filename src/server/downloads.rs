@@ -6,9 +6,20 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+/// `?run=<id>`, as the downloads and `GET /api/result` take it.
 #[derive(Deserialize)]
 pub struct RunQuery {
     run: Option<String>,
+}
+
+impl RunQuery {
+    /// The run asked for, or a 400 naming what is wrong.
+    pub fn run(&self) -> Result<u64, ApiError> {
+        match self.run.as_deref() {
+            Some(v) => log_query::number("run", v),
+            None => Err(ApiError::bad_request("missing argument: run")),
+        }
+    }
 }
 
 /// `GET /api/log.txt?run=<id>`: the whole log in the seed's text format.
@@ -31,10 +42,9 @@ async fn download(
     content_type: &'static str,
     fmt: fn(&LogLine) -> String,
 ) -> Response {
-    let run = match q.run.as_deref().map(|v| log_query::number("run", v)) {
-        Some(Ok(run)) => run,
-        Some(Err(e)) => return e.into_response(),
-        None => return ApiError::bad_request("missing argument: run").into_response(),
+    let run = match q.run() {
+        Ok(run) => run,
+        Err(e) => return e.into_response(),
     };
     let finished = match state.known_run(run).await {
         Ok(info) => info.status.is_finished(),

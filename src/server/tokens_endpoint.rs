@@ -31,15 +31,8 @@ fn store(state: &AppState) -> Result<&crate::auth::TokenStore, ApiError> {
         .ok_or_else(|| ApiError::not_found("tokens are off on this server (start it with --auth to use them)"))
 }
 
-pub async fn list(State(state): State<AppState>) -> Response {
-    let listed: Result<Vec<TokenInfo>, ApiError> = match store(&state) {
-        Ok(s) => s.list().await.map_err(Into::into),
-        Err(e) => Err(e),
-    };
-    match listed {
-        Ok(l) => Json(l).into_response(),
-        Err(e) => e.into_response(),
-    }
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    Ok(Json(store(&state)?.list().await?))
 }
 
 #[derive(Deserialize)]
@@ -48,16 +41,11 @@ pub struct NewToken {
     scope: String,
 }
 
-pub async fn create(State(state): State<AppState>, Form(form): Form<NewToken>) -> Response {
-    let made = async {
-        let scope: Scope = form.scope.parse().map_err(ApiError::bad_request)?;
-        let token = store(&state)?.create(&form.name, scope).await?;
-        Ok::<_, ApiError>(serde_json::json!({ "name": form.name, "scope": scope, "token": token }))
-    };
-    match made.await {
-        Ok(body) => (StatusCode::CREATED, Json(body)).into_response(),
-        Err(e) => e.into_response(),
-    }
+pub async fn create(State(state): State<AppState>, Form(form): Form<NewToken>) -> Result<Response, ApiError> {
+    let scope: Scope = form.scope.parse().map_err(ApiError::bad_request)?;
+    let token = store(&state)?.create(&form.name, scope).await?;
+    let body = serde_json::json!({ "name": form.name, "scope": scope, "token": token });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -65,15 +53,9 @@ pub struct Revoke {
     name: String,
 }
 
-pub async fn revoke(State(state): State<AppState>, Form(form): Form<Revoke>) -> Response {
-    let done = async {
-        match store(&state)?.revoke(&form.name).await? {
-            true => Ok(Json(serde_json::json!({ "name": form.name, "revoked": true }))),
-            false => Err(ApiError::not_found(format!("no valid token named `{}`", form.name))),
-        }
-    };
-    match done.await {
-        Ok(j) => j.into_response(),
-        Err(e) => e.into_response(),
+pub async fn revoke(State(state): State<AppState>, Form(form): Form<Revoke>) -> Result<Response, ApiError> {
+    match store(&state)?.revoke(&form.name).await? {
+        true => Ok(Json(serde_json::json!({ "name": form.name, "revoked": true })).into_response()),
+        false => Err(ApiError::not_found(format!("no valid token named `{}`", form.name))),
     }
 }

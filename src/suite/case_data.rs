@@ -7,6 +7,7 @@
 
 use super::load_context::LoadCx;
 use super::raw;
+use crate::model::is_plain_name;
 use toml::Spanned;
 
 /// One instance's variables, in order.
@@ -36,16 +37,12 @@ pub fn instance_name(case: &str, instance: &Instance) -> String {
     format!("{case} [{}]", values.join(", "))
 }
 
-fn var_name_ok(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
 /// Every combination of the matrix's values, keys in order.
 fn matrix(cx: &mut LoadCx, m: &Spanned<toml::value::Table>) -> Option<Vec<Instance>> {
     let at = m.span().start;
     let mut columns: Vec<(String, Vec<String>)> = Vec::new();
     for (key, values) in m.get_ref() {
-        if !var_name_ok(key) {
+        if !is_plain_name(key) {
             let e = cx.error_at(at, format!("`matrix.{key}`: a variable name is letters, digits, `_`, `-` or `.`"));
             cx.push(e);
             return None;
@@ -115,7 +112,7 @@ fn csv_rows(cx: &mut LoadCx, csv: &Spanned<String>) -> Option<Vec<Instance>> {
         cx.push(e);
         return None;
     };
-    if let Some(bad) = header.iter().find(|h| !var_name_ok(h.trim())) {
+    if let Some(bad) = header.iter().find(|h| !is_plain_name(h.trim())) {
         let e = cx.error_at(at, format!("{}:1: header `{bad}` is not a variable name", path.display()));
         cx.push(e.with_hint("the first row names the variables: user,plan"));
         return None;

@@ -152,6 +152,13 @@ pub async fn queue_run(base: &str, form: &[(&str, &str)]) -> serde_json::Value {
     serde_json::from_str(&body).unwrap()
 }
 
+/// `POST /api/cancel` for `run`: the reply's status and JSON.
+pub async fn cancel_run(base: &str, run: u64) -> (u16, serde_json::Value) {
+    let res = reqwest::Client::new().post(format!("{base}/api/cancel")).form(&[("run", run.to_string())]).send();
+    let res = res.await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
 /// `POST /api/bench/produce?<query>` (`serve --bench`): the new run's id.
 pub async fn bench_run(base: &str, query: &str) -> u64 {
     let res = reqwest::Client::new().post(format!("{base}/api/bench/produce?{query}")).send().await.unwrap();

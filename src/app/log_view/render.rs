@@ -15,6 +15,13 @@
 use crate::model::LogLine;
 use std::fmt::Write;
 
+/// [`escape`] into a new string (the server's own small pages: badges, sign-in).
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape(text, &mut out);
+    out
+}
+
 pub fn escape(text: &str, out: &mut String) {
     // Runs of plain text are copied whole; only the five special bytes are replaced.
     let mut from = 0;
