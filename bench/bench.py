@@ -15,10 +15,13 @@ Parts (see bench/README.md):
   g  producer -> pixel latency at 500 ms polling, p50/p95
   h  team setup on PostgreSQL: 1e6 lines vs psql \copy, A -> pixel on B, B's reads at 500 conns,
      20 paced runs on 2 workers with every line accounted for
+  i  the token gate: tail reads under wrk with auth off and on
+  j  HTTP runners: the same 1,000-request suite in livesmoke, Hurl 8.0.1 and newman against nginx;
+     parallel scaling (`parallel = 2`, `run --jobs 2`, Hurl --jobs 2)
 
 This file parses the arguments, runs the parts and writes summary.md and results.json. Each part is
 a module of parts/ (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team,
-i_auth) with
+i_auth, j_http_peers) with
 its measurement (`measure`) and its section of summary.md (`summary`); lib/ holds what they share.
 """
 import argparse
@@ -33,12 +36,13 @@ from lib.environment import env_info
 from lib.noise import SETTLE, NoiseWatcher, settle
 from lib.servers import prepare_site
 from lib.summary import Summary
-from parts import a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team, i_auth
+from parts import (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team, i_auth,
+                   j_http_peers)
 
 A_CONNS = [1, 50, 500]
 # In the order they run and appear in summary.md. (c) and (d) run together; their figures are R["c"].
 PARTS = [("a", a_producer), ("b", b_reads), ("cd", cd_memory_stall), ("e", e_sql_setup), ("f", f_browser),
-         ("g", g_latency), ("h", h_team), ("i", i_auth)]
+         ("g", g_latency), ("h", h_team), ("i", i_auth), ("j", j_http_peers)]
 
 
 def summary_md(R):
@@ -63,7 +67,7 @@ def main():
     ap.add_argument("--peer", type=Path, required=True, help="the peer's folder (read-only)")
     ap.add_argument("--producer", default="", help="our producer bench executable (part a)")
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 rep, short wrk runs (< 2 min)")
-    ap.add_argument("--only", default="a,b,c,d,e,f,g,h,i", help="parts to run (c and d run together)")
+    ap.add_argument("--only", default="a,b,c,d,e,f,g,h,i,j", help="parts to run (c and d run together)")
     ap.add_argument("--peer-port", type=int, default=18080)
     ap.add_argument("--our-port", type=int, default=18090)
     ap.add_argument("--server-cpus", default="0")
@@ -101,6 +105,8 @@ def main():
     A.f_all_cpus = not q
     A.g_rates = [10] if q else [10, 100]
     A.g_seconds = 5 if q else 20
+    A.j_requests = 200 if q else 1000
+    A.j_reps, A.j_reps_newman, A.j_reps_par = (1, 1, 1) if q else (9, 3, 5)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     OUT = ctx.OUT = (A.out or HERE / "out" / stamp).resolve()
     OUT.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,10 @@
 #   bench/run.sh --quick            # every part, small sizes, 1 rep (< 2 min once built)
 #   bench/run.sh                    # full run (~25 min)
 #   bench/run.sh --rev HEAD         # bench a clean export of a commit instead of the work tree
-#   bench/run.sh --only b,d         # some parts (a..g); see bench/bench.py --help for the rest
+#   bench/run.sh --only b,d         # some parts (a..j); see bench/bench.py --help for the rest
 #
-# It sets up the peer (venv from its requirements.txt under bench/out/.venv-peer), builds ours
+# It sets up the peer (venv from its requirements.txt under bench/out/.venv-peer) and newman for part j
+# (npm ci of bench/peers-node under bench/out/.node-peers), builds ours
 # in release (cargo leptos build --release + the producer bench), then runs bench/bench.py
 # pinned to CPU 1 (it pins the servers and in-process producers to CPU 0 itself).
 # Results: bench/out/<YYYYmmdd-HHMMSS>/summary.md and results.json. Loopback only.
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --rev) REV="$2"; shift 2 ;;
     --rev=*) REV="${1#--rev=}"; shift ;;
     --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
@@ -44,6 +45,11 @@ need node "Node 20"
 need mariadb "apt-get install -y mariadb-client mariadb-server"
 [ -x /usr/bin/chromium ] || { echo "bench: /usr/bin/chromium missing: apt-get install -y chromium" >&2; exit 1; }
 [ -d "$ROOT/end2end/node_modules/playwright-core" ] || (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
+# part (j)'s peers and target: Hurl 8.0.1 (8.1 needs a newer rustc), newman (below), nginx
+need hurl "cargo install hurl --version 8.0.1 --locked (needs apt-get install -y libcurl4-openssl-dev libxml2-dev libclang-dev)"
+hurl --version 2>/dev/null | head -1 | grep -q '^hurl 8\.0\.1 ' \
+  || { echo "bench: hurl is $(hurl --version 2>/dev/null | head -1), not 8.0.1: cargo install hurl --version 8.0.1 --locked --force" >&2; exit 1; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench: 'nginx' not found: apt-get install -y nginx-light" >&2; exit 1; }
 
 # ---- the peer: a venv from its own pinned requirements (the peer folder stays untouched)
 VENV="$OUT/.venv-peer"
@@ -52,6 +58,15 @@ if [ ! -x "$VENV/bin/uvicorn" ] || ! cmp -s "$PEER/requirements.txt" "$VENV/.req
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q -r "$PEER/requirements.txt"
   cp "$PEER/requirements.txt" "$VENV/.requirements.txt"
+fi
+
+# ---- newman (part j): npm ci of bench/peers-node's pinned lock file into bench/out/.node-peers
+NODE_PEERS="$OUT/.node-peers"
+if [ ! -x "$NODE_PEERS/node_modules/.bin/newman" ] || ! cmp -s "$HERE/peers-node/package-lock.json" "$NODE_PEERS/package-lock.json"; then
+  echo "bench: installing newman ($NODE_PEERS)"
+  mkdir -p "$NODE_PEERS"
+  cp "$HERE/peers-node/package.json" "$HERE/peers-node/package-lock.json" "$NODE_PEERS/"
+  (cd "$NODE_PEERS" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # ---- ours: release build of the work tree, or of a clean export of --rev

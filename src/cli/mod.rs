@@ -11,6 +11,10 @@ pub mod check_cmd;
 pub mod compare_cmd;
 /// A comparison as the terminal shows it.
 pub mod compare_text;
+/// One ended run: what every report file is written from.
+pub mod finished_run;
+/// The self-contained HTML report of `run --html`.
+pub mod html_report;
 /// The JUnit XML report of `run --junit`.
 pub mod junit_report;
 /// `serve --notify`, `worker --notify`: hooks told when each run ends.

@@ -12,12 +12,15 @@
 //! arbitrary statements with those secrets. `--var` is refused for the same
 //! reason (a variable may override a secret).
 
+use super::finished_run::FinishedRun;
 use super::remote::{Remote, RemoteError, StartRun};
 use super::run_args::RunArgs;
 use super::run_end::{after_run, compare_base, report};
-use super::terminal::{jsonl_line, print_lines, progress_bar};
+use super::terminal::{RunOutput, Screen};
 use crate::model::{LogPage, RunInfo, RunResult};
+use futures::StreamExt;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long the server may be unreachable before a followed run is given up.
@@ -41,76 +44,45 @@ pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
         return 1;
     }
     let terminal = std::io::stdout().is_terminal();
-    let mut jsonl = String::new();
-    let mut results = Vec::new();
-    let mut finished = Vec::new();
-    // A local path counts by its file name: the server runs its own copy.
-    let suites: Vec<String> = args
-        .suites
-        .files
-        .iter()
-        .map(|file| match file.exists() {
-            true => file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
-            false => file.display().to_string(),
-        })
-        .collect();
-    let starts: Vec<Option<&str>> = match args.rerun_failed {
+    let starts: Vec<Option<String>> = match args.rerun_failed {
         Some(_) => vec![None],
-        None if suites.is_empty() => {
-            eprintln!("livesmoke: no suites given (livesmoke run --server URL SUITE…)");
-            return 1;
-        }
-        None => suites.iter().map(|s| Some(s.as_str())).collect(),
+        // A local path counts by its file name: the server runs its own copy.
+        None => args
+            .suites
+            .files
+            .iter()
+            .map(|file| match file.exists() {
+                true => Some(file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()),
+                false => Some(file.display().to_string()),
+            })
+            .collect(),
     };
-    for asked in starts {
-        let started = match (asked, args.rerun_failed) {
-            (Some(suite), _) => {
-                let start = StartRun {
-                    suite,
-                    env: args.suites.env.as_deref(),
-                    lang: &args.lang,
-                    pool: args.pool.as_deref(),
-                    labels: &args.labels,
-                    tags: &args.tags,
-                    fail_fast: args.fail_fast,
-                };
-                remote.start(&start).await
+    if starts.is_empty() {
+        eprintln!("livesmoke: no suites given (livesmoke run --server URL SUITE…)");
+        return 1;
+    }
+    let screen = Screen::new(terminal, args.jobs > 1 && starts.len() > 1);
+    let ctx = Follower { remote: &remote, args: &args, screen: &screen, stop: AtomicBool::new(false) };
+    // Up to `--jobs` runs followed at once, their results in the order given;
+    // once one cannot start, the ones not started yet are not started.
+    let followed: Vec<Result<(RunInfo, FinishedRun), i32>> =
+        futures::stream::iter(starts.iter().map(|asked| ctx.start_and_follow(asked.as_deref())))
+            .buffered(args.jobs.max(1) as usize)
+            .collect()
+            .await;
+    let mut runs = Vec::new();
+    let mut infos = Vec::new();
+    for f in followed {
+        match f {
+            Ok((info, run)) => {
+                infos.push(info);
+                runs.push(run);
             }
-            (None, of) => remote.rerun(of.unwrap_or_default()).await,
-        };
-        let suite = asked.map_or_else(|| format!("re-run of {}", args.rerun_failed.unwrap_or_default()), String::from);
-        let info = match started {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("livesmoke: {suite}: {e}");
-                // A re-run the server refuses is no invalid suite: usage.
-                return if asked.is_some() { start_failure_code(&e) } else { 1 };
-            }
-        };
-        eprintln!("livesmoke: run #{} of {}: {}", info.id, info.suite, remote.page_url(info.id));
-        let followed = follow(&remote, &info, terminal, |lines| {
-            if args.jsonl.is_some() {
-                for l in lines {
-                    jsonl.push_str(&jsonl_line(info.id, info.file.as_deref().unwrap_or(&info.suite), l));
-                }
-            }
-        })
-        .await;
-        match followed {
-            Followed::Ended(ended) => {
-                let (done, result) = *ended;
-                results.push(result);
-                finished.push(done);
-            }
-            Followed::Detached => {
-                eprintln!("livesmoke: run #{} goes on without us: {}", info.id, remote.page_url(info.id));
-                return 130;
-            }
-            Followed::Lost => return 3,
+            Err(code) => return code,
         }
     }
-    let code = report(&args, &results, &jsonl, terminal);
-    for (info, result) in finished.iter().zip(&results) {
+    let code = report(&args, &runs, terminal);
+    for (info, FinishedRun { result, .. }) in infos.iter().zip(&runs) {
         let cmp = match compare_base(&args) {
             Some(base) => {
                 let base = match base {
@@ -125,6 +97,78 @@ pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
         after_run(&args, secret.as_deref(), (info, result), url, cmp, terminal).await;
     }
     code
+}
+
+/// What every followed run of one `run --server` shares.
+struct Follower<'a> {
+    remote: &'a Remote,
+    args: &'a RunArgs,
+    screen: &'a Screen,
+    /// A run could not start or was lost: start no more.
+    stop: AtomicBool,
+}
+
+impl Follower<'_> {
+    /// Starts one suite (`None`: the re-run of `--rerun-failed`) and follows
+    /// it to its end; `Err` is the exit code when it could not start, was
+    /// left going or was lost.
+    async fn start_and_follow(&self, asked: Option<&str>) -> Result<(RunInfo, FinishedRun), i32> {
+        let (remote, args) = (self.remote, self.args);
+        if self.stop.load(Ordering::SeqCst) {
+            return Err(1);
+        }
+        let started = match asked {
+            Some(suite) => {
+                let start = StartRun {
+                    suite,
+                    env: args.suites.env.as_deref(),
+                    lang: &args.lang,
+                    pool: args.pool.as_deref(),
+                    labels: &args.labels,
+                    tags: &args.tags,
+                    fail_fast: args.fail_fast,
+                };
+                remote.start(&start).await
+            }
+            None => remote.rerun(args.rerun_failed.unwrap_or_default()).await,
+        };
+        let suite = asked.map_or_else(|| format!("re-run of {}", args.rerun_failed.unwrap_or_default()), String::from);
+        let info = started.map_err(|e| {
+            self.stop.store(true, Ordering::SeqCst);
+            eprintln!("livesmoke: {suite}: {e}");
+            // A re-run the server refuses is no invalid suite: usage.
+            if asked.is_some() {
+                start_failure_code(&e)
+            } else {
+                1
+            }
+        })?;
+        eprintln!("livesmoke: run #{} of {}: {}", info.id, info.suite, remote.page_url(info.id));
+        let keep_lines = args.jsonl.is_some() || args.html.is_some();
+        let mut lines = Vec::new();
+        let followed = follow(remote, &info, self.screen.run(&info.suite, info.counts.total, false), |page| {
+            if keep_lines {
+                lines.extend_from_slice(page);
+            }
+        })
+        .await;
+        match followed {
+            Followed::Ended(ended) => {
+                let (done, result) = *ended;
+                let file = info.file.clone().unwrap_or_else(|| info.suite.clone());
+                Ok((done, FinishedRun { id: info.id, file, result, lines }))
+            }
+            Followed::Detached => {
+                self.stop.store(true, Ordering::SeqCst);
+                eprintln!("livesmoke: run #{} goes on without us: {}", info.id, remote.page_url(info.id));
+                Err(130)
+            }
+            Followed::Lost => {
+                self.stop.store(true, Ordering::SeqCst);
+                Err(3)
+            }
+        }
+    }
 }
 
 /// A suite the server would not start: as a local run would exit.
@@ -152,23 +196,22 @@ enum Followed {
 async fn follow(
     remote: &Remote,
     info: &RunInfo,
-    terminal: bool,
+    mut out: RunOutput,
     mut keep: impl FnMut(&[crate::model::LogLine]),
 ) -> Followed {
-    let bar = terminal.then(|| progress_bar(&info.suite, info.counts.total));
     let mut cursor = 0u64;
     let mut cancelled = false;
     let mut case_ends = 0u64;
     // `Some(whether the log ended)`, or `None`: the run was left going.
     let ended = loop {
         let step = tokio::select! {
-            ended = read_on(remote, info.id, &mut cursor, bar.as_ref(), &mut keep, &mut case_ends) => Some(ended),
+            ended = read_on(remote, info.id, &mut cursor, &mut out, &mut keep, &mut case_ends) => Some(ended),
             // Ctrl-C, or SIGTERM: how a CI system cancels a job.
             _ = super::serve_cmd::shutdown_signal() => None,
         };
         match step {
             Some(ended) => break Some(ended),
-            None if cancelled || !ask_cancel(info.id, bar.as_ref()).await => break None,
+            None if cancelled || !ask_cancel(info.id, &out).await => break None,
             None => {
                 cancelled = true;
                 match remote.cancel(info.id).await {
@@ -181,9 +224,7 @@ async fn follow(
             }
         }
     };
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    out.finish();
     match ended {
         None => return Followed::Detached,
         Some(false) => return Followed::Lost,
@@ -225,7 +266,7 @@ async fn read_on(
     remote: &Remote,
     run: u64,
     cursor: &mut u64,
-    bar: Option<&indicatif::ProgressBar>,
+    out: &mut RunOutput,
     keep: &mut impl FnMut(&[crate::model::LogLine]),
     case_ends: &mut u64,
 ) -> bool {
@@ -238,12 +279,10 @@ async fn read_on(
                     eprintln!("livesmoke: reconnected; going on after line {cursor}");
                     pause = Duration::from_millis(250);
                 }
-                print_lines(&lines, bar);
+                out.print(&lines);
                 keep(&lines);
                 *case_ends += lines.iter().filter(|l| l.end.is_some()).count() as u64;
-                if let Some(b) = bar {
-                    b.set_position(*case_ends);
-                }
+                out.set_done(*case_ends);
                 *cursor = next;
                 if done {
                     return true;
@@ -276,18 +315,18 @@ async fn read_on(
 }
 
 /// On a terminal, asks; elsewhere (CI cancelling its job) the answer is yes.
-async fn ask_cancel(run: u64, bar: Option<&indicatif::ProgressBar>) -> bool {
+async fn ask_cancel(run: u64, out: &RunOutput) -> bool {
     if !std::io::stdin().is_terminal() {
         return true;
     }
+    // With `--jobs`, every followed run asks: one question at a time.
+    static ASKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ASKING.lock().await;
     let prompt = || {
         eprint!("\nCancel run #{run} on the server? Its cleanup still runs. [y/N] ");
         let _ = std::io::stderr().flush();
     };
-    match bar {
-        Some(b) => b.suspend(prompt),
-        None => prompt(),
-    }
+    out.suspend(prompt);
     let answer = tokio::task::spawn_blocking(|| {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line).map(|_| line)

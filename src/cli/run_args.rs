@@ -37,6 +37,14 @@ pub struct RunArgs {
     /// Write the log as JSON Lines here (the same events as the live view).
     #[arg(long, value_name = "PATH")]
     pub jsonl: Option<PathBuf>,
+    /// Write a self-contained HTML report here (summary, cases, steps, the
+    /// searchable log; opens from a CI artifact without a server).
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// Run up to N suite files at once.
+    #[arg(long, short = 'j', default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
     /// Language of the log messages.
     #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
     pub lang: String,

@@ -1,6 +1,7 @@
+use super::finished_run::FinishedRun;
 use super::run_args::RunArgs;
 use super::run_end::{after_run, compare_base, report};
-use super::terminal::{jsonl_line, print_lines, progress_bar};
+use super::terminal::Screen;
 use crate::engine::{self, runner::Plan, Lang, RunOptions};
 use crate::logging::log_store::DEFAULT_RING_CAP;
 use crate::model::CaseCounts;
@@ -10,6 +11,7 @@ use crate::runs::sqlite_registry::SqliteRegistry;
 use crate::runs::RunRegistry;
 use crate::runs::{Launcher, Pipeline};
 use crate::suite::{loader, LoadedSuite, SuiteErrors};
+use futures::StreamExt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -112,75 +114,88 @@ pub async fn run(args: RunArgs, secret: Option<String>) -> i32 {
     };
     let launcher = Launcher::new(&pipeline, &sel.data);
     let terminal = std::io::stdout().is_terminal();
-    let mut jsonl = String::new();
-    let mut results = Vec::new();
+    let jobs = args.jobs as usize;
+    let screen = Screen::new(terminal, jobs > 1 && suites.len() > 1);
+    let keep_lines = args.jsonl.is_some() || args.html.is_some();
+    let ended: Vec<Result<FinishedRun, i32>> = futures::stream::iter(suites)
+        .map(|(suite, plan)| run_one(&launcher, &pipeline, &screen, (suite, plan), &opts, keep_lines))
+        .buffered(jobs)
+        .collect()
+        .await;
     let mut runs = Vec::new();
-    for (suite, plan) in suites {
-        let file = suite.file.display().to_string();
-        let bar = terminal.then(|| progress_bar(&suite.name(), engine::runner::in_run(&suite, &opts).count() as u32));
-        let task_bar = bar.clone();
-        let on_progress = move |c: CaseCounts| {
-            if let Some(b) = &task_bar {
-                b.set_position(c.done() as u64);
-            }
-        };
-        let started = match launcher.start_suite(&file, suite, plan, opts.clone(), on_progress).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("livesmoke: {e}");
-                return 1;
-            }
-        };
-        let run = started.info.id;
-        // Print the run's log as it is written: the same cursor reads the page makes.
-        let mut cursor = 0;
-        loop {
-            match pipeline.logs.read(run, cursor, 5_000, false).await {
-                Ok(page) => {
-                    print_lines(&page.lines, bar.as_ref());
-                    if args.jsonl.is_some() {
-                        for l in &page.lines {
-                            jsonl.push_str(&jsonl_line(run, &file, l));
-                        }
-                    }
-                    cursor = page.next;
-                    if page.done {
-                        break;
-                    }
-                    if page.lines.is_empty() {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                }
-                Err(e) => {
-                    eprintln!("livesmoke: reading the log: {e}");
-                    break;
-                }
-            }
+    for run in ended {
+        match run {
+            Ok(r) => runs.push(r),
+            Err(code) => return code,
         }
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        match started.report.await {
-            Ok(report) => results.push(report.result()),
-            Err(e) => {
-                eprintln!("livesmoke: the run failed: {e}");
-                return 3;
-            }
-        }
-        runs.push(run);
     }
-    let code = report(&args, &results, &jsonl, terminal);
-    for (run, result) in runs.iter().zip(&results) {
-        let Ok(Some(info)) = pipeline.registry.get(*run).await else { continue };
+    let code = report(&args, &runs, terminal);
+    for run in &runs {
+        let Ok(Some(info)) = pipeline.registry.get(run.id).await else { continue };
         let cmp = match compare_base(&args) {
             Some(base) => Some(
-                compare_runs(&pipeline.registry, base, *run, args.thresholds.thresholds())
+                compare_runs(&pipeline.registry, base, run.id, args.thresholds.thresholds())
                     .await
                     .map_err(|e| e.to_string()),
             ),
             None => None,
         };
-        after_run(&args, secret.as_deref(), (&info, result), None, cmp, terminal).await;
+        after_run(&args, secret.as_deref(), (&info, &run.result), None, cmp, terminal).await;
     }
     code
+}
+
+/// Starts one suite and prints its log as it is written (the same cursor
+/// reads the page makes) until it ends; `Err` is the exit code of a run
+/// that could not start or whose producer failed.
+async fn run_one(
+    launcher: &Launcher,
+    pipeline: &Pipeline,
+    screen: &Screen,
+    (suite, plan): (LoadedSuite, Plan),
+    opts: &RunOptions,
+    keep_lines: bool,
+) -> Result<FinishedRun, i32> {
+    let file = suite.file.display().to_string();
+    let cases = engine::runner::in_run(&suite, opts).count() as u32;
+    let mut out = screen.run(&suite.name(), cases, suite.suite.parallel > 1);
+    let done = out.progress();
+    let on_progress = move |c: CaseCounts| done(c.done() as u64);
+    let started = launcher.start_suite(&file, suite, plan, opts.clone(), on_progress).await.map_err(|e| {
+        eprintln!("livesmoke: {e}");
+        1
+    })?;
+    let run = started.info.id;
+    let mut lines = Vec::new();
+    let mut cursor = 0;
+    loop {
+        match pipeline.logs.read(run, cursor, 5_000, false).await {
+            Ok(page) => {
+                out.print(&page.lines);
+                cursor = page.next;
+                let empty = page.lines.is_empty();
+                if keep_lines {
+                    lines.extend(page.lines);
+                }
+                if page.done {
+                    break;
+                }
+                if empty {
+                    pipeline.logs.wait_past(run, cursor, Duration::from_millis(50)).await;
+                }
+            }
+            Err(e) => {
+                eprintln!("livesmoke: reading the log: {e}");
+                break;
+            }
+        }
+    }
+    out.finish();
+    match started.report.await {
+        Ok(report) => Ok(FinishedRun { id: run, file, result: report.result(), lines }),
+        Err(e) => {
+            eprintln!("livesmoke: the run failed: {e}");
+            Err(3)
+        }
+    }
 }

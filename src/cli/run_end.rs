@@ -2,32 +2,38 @@
 //! summary and the report files with the exit code; then, per run, its
 //! comparison and its notification.
 
+use super::finished_run::FinishedRun;
 use super::report_file::write_atomically;
 use super::run_args::RunArgs;
-use super::terminal::{exit_code, print_summary};
+use super::terminal::{exit_code, jsonl_line, print_summary};
 use crate::model::{Comparison, RunInfo, RunResult};
 use crate::runs::compare_runs::Base;
 use crate::runs::notification::{self, Notification};
+use std::path::PathBuf;
 
 /// After the log: failure pointers, the summary, the report files; the exit code.
-pub fn report(args: &RunArgs, results: &[RunResult], jsonl: &str, terminal: bool) -> i32 {
-    super::step_failure::print(results);
-    print_summary(results, terminal);
+pub fn report(args: &RunArgs, runs: &[FinishedRun], terminal: bool) -> i32 {
+    let results: Vec<RunResult> = runs.iter().map(|r| r.result.clone()).collect();
+    super::step_failure::print(&results);
+    print_summary(&results, terminal);
+    let mut files: Vec<(&PathBuf, Result<String, String>)> = Vec::new();
     if let Some(path) = &args.jsonl {
-        if let Err(e) = write_atomically(path, jsonl.as_bytes()) {
-            eprintln!("livesmoke: cannot write {}: {e}", path.display());
-            return 1;
-        }
+        let lines = runs.iter().flat_map(|r| r.lines.iter().map(move |l| jsonl_line(r.id, &r.file, l)));
+        files.push((path, Ok(lines.collect())));
     }
     if let Some(path) = &args.junit {
-        let written = super::junit_report::render(results)
-            .and_then(|xml| write_atomically(path, xml.as_bytes()).map_err(|e| e.to_string()));
-        if let Err(e) = written {
+        files.push((path, super::junit_report::render(&results)));
+    }
+    if let Some(path) = &args.html {
+        files.push((path, Ok(super::html_report::render(runs))));
+    }
+    for (path, text) in files {
+        if let Err(e) = text.and_then(|t| write_atomically(path, t.as_bytes()).map_err(|e| e.to_string())) {
             eprintln!("livesmoke: cannot write {}: {e}", path.display());
             return 1;
         }
     }
-    exit_code(results)
+    exit_code(&results)
 }
 
 /// What each run is compared with: `--compare-with`, else the previous run

@@ -65,8 +65,11 @@ pub enum DbPool {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl DbPool {
-    pub async fn connect(target: &ResolvedTarget) -> Result<DbPool, sqlx::Error> {
-        let max = target.max_connections;
+    /// A pool for `target` with room for `lanes` cases at once, each with a
+    /// connection of its own (a private `:memory:` database is one
+    /// connection, whatever the lanes: its cases take turns).
+    pub async fn connect(target: &ResolvedTarget, lanes: u32) -> Result<DbPool, sqlx::Error> {
+        let max = target.max_connections.max(lanes);
         Ok(match (&target.connect, target.kind) {
             (Connect::SqliteFile(path), _) => {
                 if let Some(dir) = path.parent() {
@@ -78,7 +81,7 @@ impl DbPool {
                     .busy_timeout(Duration::from_secs(5));
                 DbPool::Sqlite(
                     sqlx::sqlite::SqlitePoolOptions::new()
-                        .max_connections(1)
+                        .max_connections(lanes.max(1))
                         .acquire_timeout(CONNECT_TIMEOUT)
                         .connect_with(opts)
                         .await?,
@@ -91,6 +94,9 @@ impl DbPool {
                         .max_connections(1)
                         .idle_timeout(None)
                         .max_lifetime(None)
+                        // A parallel case waits here while another holds the
+                        // database; its case's timeout bounds the wait.
+                        .acquire_timeout(Duration::from_secs(24 * 3600))
                         .connect_with(opts)
                         .await?,
                 )

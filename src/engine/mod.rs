@@ -6,6 +6,8 @@
 
 /// A run's cancel flag, looked at between steps.
 pub mod cancel;
+/// Which case runs when: in order, up to the suite's `parallel` at once.
+pub mod case_lanes;
 /// One case: setup, steps under the case's timeout, then cleanup.
 pub mod case_run;
 /// Connection pools per database target, and running one statement.

@@ -24,11 +24,11 @@ pub struct CaseReport {
 }
 
 impl CaseReport {
-    /// A case that did not run, and why.
-    pub fn skipped(name: &str, why: CaseReason) -> Self {
+    /// A case that did not run (or whose report was lost), and why.
+    pub fn not_run(name: &str, why: CaseReason) -> Self {
         CaseReport {
             name: name.to_string(),
-            outcome: CaseOutcome::Skipped,
+            outcome: why.outcome(),
             reason: Some(why),
             cleanup_ok: true,
             cleanup_errors: vec![],
@@ -36,6 +36,11 @@ impl CaseReport {
             steps: vec![],
             captures: BTreeMap::new(),
         }
+    }
+
+    /// What [`CaseCounts`] counts of it: outcome, clean cleanup, flaky.
+    pub fn tally(&self) -> (CaseOutcome, bool, bool) {
+        (self.outcome, self.cleanup_ok, self.steps.iter().any(|s| s.is_flaky()))
     }
 
     /// The case as a run's result keeps it (see [`RunResult`]).
@@ -99,7 +104,7 @@ impl RunReport {
     }
 
     pub fn counts(&self) -> CaseCounts {
-        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.steps.iter().any(|s| s.is_flaky()))))
+        CaseCounts::of(self.cases.iter().map(CaseReport::tally))
     }
 
     pub fn status(&self) -> RunStatus {

@@ -2,8 +2,9 @@
 //! time a step needs a target, then held until the run ends, so a case's
 //! setup, steps, undo and teardown share one session (a temporary table or a
 //! `SET` made in setup is still there for the steps) and no statement or case
-//! pays a pool acquire and release. Cases run one after another, so holding a
-//! connection for the run never starves a case.
+//! pays a pool acquire and release. That is the sequential path, where
+//! holding a connection for the run never starves a case; a case run in
+//! parallel (`case_lanes`) has a set of its own, given back when it ends.
 //!
 //! Held across cases, not given back to the pool after each one: sqlx pings a
 //! connection when it goes back to its pool, in a task of its own, and the

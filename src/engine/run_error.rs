@@ -114,6 +114,9 @@ pub enum CaseReason {
     TimedOut { span: Span, after: String },
     /// Setup step or step number `n` (1-based within its phase) did not succeed.
     Step { phase: Phase, n: u32, error: StepError },
+    /// The task running it in parallel ended without a report (a bug: the
+    /// run goes on, and the case says so instead of vanishing).
+    Crashed(String),
 }
 
 impl CaseReason {
@@ -167,6 +170,7 @@ impl fmt::Display for CaseReason {
             CaseReason::TargetDown { target, why } => write!(f, "preflight: target `{target}`: {why}"),
             CaseReason::TimedOut { after, .. } => write!(f, "timed out after {after}"),
             CaseReason::Step { phase, n, error } => write!(f, "{} #{n}: {error}", phase.as_str()),
+            CaseReason::Crashed(why) => write!(f, "the case's task ended without a report: {why}"),
         }
     }
 }

@@ -3,20 +3,20 @@
 //! cleanup always runs, every step is logged through the async queue, and SQL
 //! runs on async drivers so the web server never waits for the database.
 //!
-//! This file runs a suite (preflight, then case after case); `case_run.rs`
-//! runs one case.
+//! This file runs a suite (preflight, the cases, the summary);
+//! `case_lanes.rs` decides which case runs when, `case_run.rs` runs one.
 
-use super::case_run::CaseRun;
+use super::case_lanes::{run_cases, RunShared};
 use super::db_pool::{DbConn, DbPool};
 use super::messages::{Lang, Msg};
-use super::outcome::{CaseReport, RunReport};
-use super::run_connections::RunConnections;
+use super::outcome::RunReport;
 use super::run_error::CaseReason;
 use super::sql_step;
 use crate::logging::Logger;
-use crate::model::{CaseCounts, CaseOutcome, Phase};
+use crate::model::{CaseCounts, Phase};
 use crate::suite::{Case, LoadedSuite};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub use super::plan::{prepare, Plan, RunOptions};
@@ -57,36 +57,34 @@ pub async fn run_announced(
     let lang = opts.lang;
     let selected: Vec<&Case> = in_run(suite, opts).filter(|c| selected_by_tags(c, &opts.tags)).collect();
 
-    let Preflight { pools, first, down } = preflight(plan, &selected, logger, lang).await;
-    let mut report = RunReport { suite: suite.name(), ..Default::default() };
+    let lanes = suite.suite.parallel as usize;
+    let Preflight { pools, first, down } = preflight(plan, &selected, logger, lang, lanes).await;
     // Only a broken TLS setup fails to build a client; then each HTTP step says so.
     let http = reqwest::Client::builder()
         .user_agent(concat!("livesmoke/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"));
-    let conns = RunConnections::new(&pools, first);
-    let mut stop = false;
-    for case in in_run(suite, opts) {
-        let skipped = match (selected_by_tags(case, &opts.tags), stop, opts.cancel.is_cancelled()) {
-            (false, _, _) => Some(CaseReason::NotSelected),
-            (true, _, true) => Some(CaseReason::Cancelled),
-            (true, true, false) => Some(CaseReason::FailFast),
-            (true, false, false) => None,
-        };
-        if let Some(why) = skipped {
-            logger.for_case(&case.name).debug(format!("skipped: {why}")).await;
-            report.cases.push(CaseReport::skipped(&case.name, why));
-            continue;
-        }
-        let log = logger.for_case(&case.name);
-        let ctx = CaseRun { plan, conns: &conns, down: &down, http: &http, lang, log, cancel: &opts.cancel };
-        let r = ctx.run(case, logger.run()).await;
-        stop = opts.fail_fast && r.outcome != CaseOutcome::Passed;
-        report.cases.push(r);
-        progress(CaseCounts { total: in_run(suite, opts).count() as u32, ..report.counts() });
-    }
-    drop(conns);
-    for pool in pools.values() {
+    let shared = Arc::new(RunShared {
+        plan: plan.clone(),
+        pools,
+        down,
+        http,
+        lang,
+        cancel: opts.cancel.clone(),
+        logger: logger.clone(),
+    });
+    let cases: Vec<&Case> = in_run(suite, opts).collect();
+    let total = cases.len() as u32;
+    let skip = |case: &Case, stop: bool| match (selected_by_tags(case, &opts.tags), stop, opts.cancel.is_cancelled()) {
+        (false, _, _) => Some(CaseReason::NotSelected),
+        (true, _, true) => Some(CaseReason::Cancelled),
+        (true, true, false) => Some(CaseReason::FailFast),
+        (true, false, false) => None,
+    };
+    let done = |c: CaseCounts| progress(CaseCounts { total, ..c });
+    let reports = run_cases(shared.clone(), first, &cases, lanes, opts.fail_fast, &skip, &done).await;
+    let mut report = RunReport { suite: suite.name(), cases: reports, ..Default::default() };
+    for pool in shared.pools.values() {
         pool.close().await;
     }
     report.duration_ms = started.elapsed().as_millis();
@@ -130,8 +128,9 @@ struct Preflight {
     down: BTreeMap<String, String>,
 }
 
-/// One connection and a trivial query per target the selected cases use.
-async fn preflight(plan: &Plan, cases: &[&Case], logger: &Logger, lang: Lang) -> Preflight {
+/// One connection and a trivial query per target the selected cases use;
+/// each target's pool has a connection for each of the run's `lanes`.
+async fn preflight(plan: &Plan, cases: &[&Case], logger: &Logger, lang: Lang, lanes: usize) -> Preflight {
     let used: BTreeSet<&str> = cases.iter().flat_map(|c| c.all_steps()).filter_map(|s| s.target()).collect();
     let log = logger.for_step(Phase::Preflight, None);
     let mut pools = BTreeMap::new();
@@ -142,7 +141,7 @@ async fn preflight(plan: &Plan, cases: &[&Case], logger: &Logger, lang: Lang) ->
             continue;
         };
         log.debug(Msg::Preflight { target: name, display: &target.display() }.render(lang)).await;
-        let result = match DbPool::connect(target).await {
+        let result = match DbPool::connect(target, lanes as u32).await {
             Ok(pool) => pool.preflight().await.map(|conn| (pool, conn)),
             Err(e) => Err(e),
         };

@@ -42,6 +42,9 @@ pub struct RunLog {
     state: Mutex<RunState>,
     /// The run's file, opened by its first read from disk and kept.
     reader: OnceLock<std::fs::File>,
+    /// Told each time lines are committed or the run ends: a follower in
+    /// this process waits here instead of polling (see `LogStore::wait_past`).
+    written: tokio::sync::Notify,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +104,7 @@ impl LogStore {
             path: self.path_of(run),
             state: Mutex::new(RunState::default()),
             reader: OnceLock::new(),
+            written: tokio::sync::Notify::new(),
         });
         self.runs.lock().unwrap().insert(run, log.clone());
         log
@@ -131,7 +135,12 @@ impl LogStore {
             return Ok(None);
         };
         let state = RunState { ring: VecDeque::new(), last_seq: last, persisted: last, index, done: true };
-        let log = Arc::new(RunLog { path, state: Mutex::new(state), reader: OnceLock::new() });
+        let log = Arc::new(RunLog {
+            path,
+            state: Mutex::new(state),
+            reader: OnceLock::new(),
+            written: tokio::sync::Notify::new(),
+        });
         self.runs.lock().unwrap().entry(run).or_insert(log.clone());
         self.note_finished(run);
         Ok(Some(log))
@@ -235,6 +244,30 @@ impl LogStore {
     /// Writer side: appends numbered lines of one run (already written to its
     /// file up to `persisted`), evicting the oldest beyond the ring's capacity.
     pub(crate) fn commit(&self, run: &RunLog, lines: &mut Vec<LogLine>, persisted: u64, index: &[u64]) {
+        self.commit_lines(run, lines, persisted, index);
+        run.written.notify_waiters();
+    }
+
+    /// Waits until `run` has a line after `after` or has ended, at most
+    /// `at_most` (a run this process does not hold in memory returns at once).
+    /// The CLI follows its own runs this way: a poll on a timer would add up
+    /// to a tick to every run that ends between two.
+    pub async fn wait_past(&self, run: u64, after: u64, at_most: std::time::Duration) {
+        let Some(log) = self.in_memory(run) else { return };
+        let written = log.written.notified();
+        tokio::pin!(written);
+        // Registered before the check, so a commit between the two still wakes us.
+        written.as_mut().enable();
+        {
+            let st = log.state.lock().unwrap();
+            if st.last_seq > after || st.done {
+                return;
+            }
+        }
+        let _ = tokio::time::timeout(at_most, written).await;
+    }
+
+    fn commit_lines(&self, run: &RunLog, lines: &mut Vec<LogLine>, persisted: u64, index: &[u64]) {
         let mut st = run.state.lock().unwrap();
         if let Some(last) = lines.last() {
             st.last_seq = last.seq;
@@ -294,6 +327,7 @@ impl LogStore {
     pub(crate) fn finish(&self, run: u64) {
         if let Some(log) = self.in_memory(run) {
             log.state.lock().unwrap().done = true;
+            log.written.notify_waiters();
         }
         self.note_finished(run);
     }

@@ -35,6 +35,16 @@ impl RunLogs {
         }
     }
 
+    /// Waits (at most `at_most`) for a line after `after` of a run this
+    /// process produces. The team database has no such signal: the wait is
+    /// the whole `at_most` there.
+    pub async fn wait_past(&self, run: u64, after: u64, at_most: std::time::Duration) {
+        match self {
+            RunLogs::Embedded(store) => store.wait_past(run, after, at_most).await,
+            RunLogs::Team(_) => tokio::time::sleep(at_most).await,
+        }
+    }
+
     /// Lines after `after`, at most `limit`. `finished` says whether the run is
     /// over according to the registry (for runs that never wrote a line).
     pub async fn read(&self, run: u64, after: u64, limit: usize, finished: bool) -> Result<LogPage, ReadError> {

@@ -7,7 +7,7 @@ use super::position::{SourceFile, Span};
 use super::vars::{references, LABEL_PREFIX};
 use super::{SuiteError, SuiteErrors};
 use std::collections::BTreeSet;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::Path;
 use toml::Spanned;
 
@@ -52,6 +52,20 @@ impl LoadCx {
             let hint = super::error::known("targets", self.targets.iter());
             let e = self.error_at(name.span().start, format!("unknown database target `{}`", name.get_ref()));
             self.push(e.with_hint(hint));
+        }
+    }
+
+    /// A whole number `key` must hold within `range`; out of it is a problem
+    /// at its position (and the range's start stands in for it).
+    pub fn count(&mut self, n: &Spanned<i64>, key: &str, range: RangeInclusive<u32>, hint: &str) -> u32 {
+        let (lo, hi) = (*range.start(), *range.end());
+        match u32::try_from(*n.get_ref()).ok().filter(|v| range.contains(v)) {
+            Some(v) => v,
+            None => {
+                let e = self.error_at(n.span().start, format!("`{key}` must be {lo} to {hi}, got {}", n.get_ref()));
+                self.push(e.with_hint(hint));
+                lo
+            }
         }
     }
 

@@ -65,6 +65,10 @@ pub fn parse_with(file: &Path, text: &str, extra_vars: &[String]) -> Result<Load
 
 const BUILTINS: [&str; 4] = ["run.id", "case.name", "now", "uuid"];
 
+/// More cases at once than this is a typo, not a smoke suite.
+const MAX_PARALLEL: u32 = 64;
+const PARALLEL_HINT: &str = "how many cases may run at once, each with its own connections (1: one after another)";
+
 fn lower_suite(cx: &mut LoadCx, raw: &raw::Suite, extra_vars: &[String]) -> Suite {
     if let Some(d) = &raw.default_db {
         cx.check_target_name(d);
@@ -92,7 +96,9 @@ fn lower_suite(cx: &mut LoadCx, raw: &raw::Suite, extra_vars: &[String]) -> Suit
         .suite
         .clone()
         .unwrap_or_else(|| cx.src.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-    Suite { name, description: raw.description.clone(), vars, db: lower_targets(cx, &raw.db), env, cases }
+    let parallel = raw.parallel.as_ref().map_or(1, |p| cx.count(p, "parallel", 1..=MAX_PARALLEL, PARALLEL_HINT));
+    let db = lower_targets(cx, &raw.db);
+    Suite { name, description: raw.description.clone(), parallel, vars, db, env, cases }
 }
 
 fn lower_vars(

@@ -43,6 +43,9 @@ pub struct Suite {
     /// `suite = …`, else the file stem.
     pub name: String,
     pub description: Option<String>,
+    /// `parallel = N`: up to N cases at once, each with its own connection
+    /// per target (1, the default: one after another).
+    pub parallel: u32,
     pub vars: BTreeMap<String, VarDef>,
     pub db: BTreeMap<String, DbTarget>,
     pub env: BTreeMap<String, EnvOverride>,

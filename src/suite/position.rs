@@ -8,16 +8,24 @@ use std::sync::Arc;
 pub struct SourceFile {
     pub file: Arc<Path>,
     pub text: Arc<str>,
+    /// Where each line starts: a span is found by a binary search, not by
+    /// counting lines from the top each time (a suite with thousands of steps
+    /// makes a span for each of them).
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
     pub fn new(file: &Path, text: &str) -> Self {
-        SourceFile { file: Arc::from(file), text: Arc::from(text) }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        SourceFile { file: Arc::from(file), text: Arc::from(text), line_starts }
     }
 
     /// The position of a byte offset of the text.
     pub fn span(&self, offset: usize) -> Span {
-        let (line, col) = line_col(&self.text, offset);
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.text[start..offset].chars().count() + 1;
         Span { file: self.file.clone(), line, col, text: self.text.clone() }
     }
 }
@@ -98,5 +106,15 @@ mod tests {
         let src = SourceFile::new(Path::new("s.toml"), "a = 1\n  b = 2\n");
         let span = src.span(8);
         assert_eq!((span.to_string().as_str(), span.source_line()), ("s.toml:2:3", "  b = 2"));
+    }
+
+    #[test]
+    fn a_span_agrees_with_counting_from_the_top_at_every_byte() {
+        let t = "a = 1\n\n名前 = \"x\"\r\n  b = 2\nlast";
+        let src = SourceFile::new(Path::new("s.toml"), t);
+        for offset in 0..=t.len() + 3 {
+            let span = src.span(offset);
+            assert_eq!((span.line, span.col), line_col(t, offset), "offset {offset}");
+        }
     }
 }

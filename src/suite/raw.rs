@@ -21,6 +21,8 @@ pub struct Suite {
     pub description: Option<String>,
     /// The target a step uses when it names none (and the suite has several).
     pub default_db: Option<Spanned<String>>,
+    /// How many cases may run at once (default 1).
+    pub parallel: Option<Spanned<i64>>,
     #[serde(default)]
     pub vars: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]

@@ -187,17 +187,13 @@ fn http_expect(e: raw::Expect, json: Vec<JsonCheck>) -> HttpExpect {
 }
 
 /// Most attempts a step may ask for: past this, a wait belongs in the case's `timeout`.
-const MAX_RETRIES: i64 = 1000;
+const MAX_RETRIES: u32 = 1000;
 
 /// `retry = { times, interval, backoff, max_interval }`, each checked where it is written.
 fn retry(cx: &mut LoadCx, r: &Spanned<raw::Retry>) -> Option<Retry> {
     let r = r.get_ref();
     let errors_before = cx.errors.0.len();
-    let times = *r.times.get_ref();
-    if !(1..=MAX_RETRIES).contains(&times) {
-        let e = cx.error_at(r.times.span().start, format!("`retry.times` must be 1 to {MAX_RETRIES}, got {times}"));
-        cx.push(e.with_hint("the number of attempts after the first"));
-    }
+    let times = cx.count(&r.times, "retry.times", 1..=MAX_RETRIES, "the number of attempts after the first");
     let interval = r.interval.as_ref().and_then(|i| cx.duration(i)).unwrap_or(Retry::DEFAULT_INTERVAL);
     let backoff = r.backoff.as_ref().map_or(1.0, |b| *b.get_ref());
     if let Some(b) = &r.backoff {
@@ -214,7 +210,7 @@ fn retry(cx: &mut LoadCx, r: &Spanned<raw::Retry>) -> Option<Retry> {
         let e = cx.error_at(m.span().start, "`retry.max_interval` is shorter than `retry.interval`");
         cx.push(e);
     }
-    (cx.errors.0.len() == errors_before).then_some(Retry { times: times as u32, interval, backoff, max_interval })
+    (cx.errors.0.len() == errors_before).then_some(Retry { times, interval, backoff, max_interval })
 }
 
 /// The target of a SQL step (its `db`, the case's, `default_db`, the only
