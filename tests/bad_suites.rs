@@ -1,8 +1,9 @@
 #![cfg(feature = "ssr")]
 //! The bad-input corpus: every `tests/bad_suites/*.toml` holds one mistake a user could make,
 //! and its first line says where the first error must point and what it must say:
-//! `# expect: LINE:COL <substring of the message>`. The real binary must refuse each file with
-//! exit code 2, that position and message, and no panic.
+//! `# expect: LINE:COL <substring of the message>` (or `# expect: FILE:LINE:COL …` when the
+//! mistake is in a file it includes, FILE relative to the suite's folder). The real binary must
+//! refuse each file with exit code 2, that position and message, and no panic.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -24,20 +25,27 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
-/// `(line, col, substring)` from the file's first line.
-fn expectation(file: &Path) -> Result<(usize, usize, String), String> {
+/// `(file the error is in, line, col, substring)` from the file's first line.
+fn expectation(file: &Path) -> Result<(PathBuf, usize, usize, String), String> {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
         .map_err(|e| format!("cannot read it: {e}"))?;
     let first = text.lines().next().unwrap_or_default();
     let rest = first.strip_prefix("# expect: ").ok_or_else(|| format!("first line is not `# expect: …`: {first:?}"))?;
     let (pos, substring) = rest.split_once(' ').ok_or_else(|| format!("no message after the position: {first:?}"))?;
+    let (in_file, pos) = match pos.matches(':').count() {
+        2 => {
+            let (f, rest) = pos.split_once(':').unwrap_or_default();
+            (file.parent().unwrap_or(Path::new("")).join(f), rest)
+        }
+        _ => (file.to_path_buf(), pos),
+    };
     let (line, col) = pos.split_once(':').ok_or_else(|| format!("position is not LINE:COL: {pos:?}"))?;
     let number = |s: &str| s.parse::<usize>().map_err(|e| format!("bad number {s:?} in {first:?}: {e}"));
     let substring = substring.trim();
     if substring.is_empty() {
         return Err(format!("empty message substring: {first:?}"));
     }
-    Ok((number(line)?, number(col)?, substring.to_string()))
+    Ok((in_file, number(line)?, number(col)?, substring.to_string()))
 }
 
 /// Runs the real binary in the crate root with the unset-secret variable removed.
@@ -53,7 +61,7 @@ fn livesmoke(args: &[&std::ffi::OsStr]) -> Output {
 
 /// Everything wrong with how `check` treated one file (empty when it is as expected).
 fn problems(file: &Path, data: &Path) -> Vec<String> {
-    let (line, col, substring) = match expectation(file) {
+    let (in_file, line, col, substring) = match expectation(file) {
         Ok(e) => e,
         Err(e) => return vec![e],
     };
@@ -70,8 +78,8 @@ fn problems(file: &Path, data: &Path) -> Vec<String> {
     if stdout.contains("suite(s) valid") {
         found.push(format!("stdout says the suite is valid: {:?}", stdout.trim()));
     }
-    let prefix = format!("{}:", file.display());
-    let want = format!("{}:{line}:{col}: ", file.display());
+    let prefix = format!("{}:", in_file.display());
+    let want = format!("{}:{line}:{col}: ", in_file.display());
     match stderr.lines().find(|l| l.starts_with(&prefix)) {
         None => found.push("no `FILE:LINE:COL: message` line on stderr".to_string()),
         Some(first) => {

@@ -64,7 +64,7 @@ async fn the_same_log_either_way(p: Pipeline, data: &Path) {
     assert_eq!((live.total, live.done, live.lines.len()), (3000, false, 10));
 
     let counts = CaseCounts { total: 3, passed: 2, failed: 1, ..Default::default() };
-    let result = RunResult { suite: "orders".into(), duration_ms: 12, cancelled: false, cases: vec![] };
+    let result = RunResult { suite: "orders".into(), duration_ms: 12, ..Default::default() };
     first.finish_with(RunStatus::Failed, counts, Some(&result)).await;
     other.finish(RunStatus::Passed, CaseCounts { total: 3, passed: 3, ..Default::default() }).await;
 

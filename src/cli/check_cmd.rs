@@ -1,7 +1,7 @@
 use super::run_args::SuiteArgs;
 use super::run_cmd::load_all;
 use crate::engine::RunOptions;
-use crate::suite::step::{one_line, SqlParamTemplate, Step, StepKind};
+use crate::suite::step::{one_line, SetupStep, SqlParamTemplate, Step, StepKind};
 use std::io::Write;
 
 /// `println!` that ignores a closed stdout (`livesmoke check … | head`).
@@ -36,19 +36,30 @@ pub async fn check(args: CheckArgs) -> i32 {
         for t in plan.targets.values() {
             outln!("  db {}: {}", t.name, plan.redactor.redact(t.display()));
         }
+        let print = |indent: &str, setup: &[SetupStep], steps: &[(&str, &[Step])]| {
+            for (i, s) in setup.iter().enumerate() {
+                outln!("{indent}setup#{} {}", i + 1, plan.redactor.redact(describe(&s.step)));
+                if let Some(u) = &s.undo {
+                    outln!("{indent}  undo {}", plan.redactor.redact(describe(u)));
+                }
+            }
+            for (phase, steps) in steps {
+                for (i, s) in steps.iter().enumerate() {
+                    outln!("{indent}{phase}#{} {}", i + 1, plan.redactor.redact(describe(s)));
+                }
+            }
+        };
+        if !suite.suite.setup.is_empty() {
+            outln!("  suite setup (once, before the first case)");
+            print("    ", &suite.suite.setup, &[]);
+        }
         for case in &suite.suite.cases {
             outln!("  case {}", case.name);
-            for (i, s) in case.setup.iter().enumerate() {
-                outln!("    setup#{} {}", i + 1, plan.redactor.redact(describe(&s.step)));
-                if let Some(u) = &s.undo {
-                    outln!("      undo {}", plan.redactor.redact(describe(u)));
-                }
-            }
-            for (phase, steps) in [("step", &case.steps), ("teardown", &case.teardown)] {
-                for (i, s) in steps.iter().enumerate() {
-                    outln!("    {phase}#{} {}", i + 1, plan.redactor.redact(describe(s)));
-                }
-            }
+            print("    ", &case.setup, &[("step", &case.steps), ("teardown", &case.teardown)]);
+        }
+        if !suite.suite.teardown.is_empty() {
+            outln!("  suite teardown (once, after the last case)");
+            print("    ", &[], &[("teardown", &suite.suite.teardown)]);
         }
     }
     outln!("{} suite(s) valid", suites.len());

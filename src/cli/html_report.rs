@@ -153,8 +153,8 @@ mod tests {
         let result = RunResult {
             suite: "s".into(),
             duration_ms: 1234,
-            cancelled: false,
             cases: vec![case("warm", CaseOutcome::Passed, vec![ready]), case("bad", CaseOutcome::Failed, vec![boom])],
+            ..Default::default()
         };
         vec![FinishedRun { id: 7, file: "suites/s.toml".into(), result, lines }]
     }

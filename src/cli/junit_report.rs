@@ -16,6 +16,10 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
     for r in reports {
         let mut suite = TestSuite::new(r.suite.as_str());
         suite.set_time(Duration::from_millis(r.duration_ms));
+        if !r.cleanup_errors.is_empty() {
+            // The suite's own teardown belongs to no test case.
+            suite.set_system_err(format!("suite cleanup failed:\n{}", r.cleanup_errors.join("\n")));
+        }
         total += Duration::from_millis(r.duration_ms);
         for c in &r.cases {
             let reason = match (&c.reason, &c.at) {

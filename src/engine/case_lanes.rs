@@ -44,13 +44,18 @@ pub struct RunShared {
 
 impl RunShared {
     fn case_run<'a>(&'a self, conns: &'a RunConnections<'a>, case: &str) -> CaseRun<'a> {
+        CaseRun { log: self.logger.for_case(case), ..self.suite_run(conns) }
+    }
+
+    /// What the suite's own setup and teardown run with: lines of no case.
+    pub fn suite_run<'a>(&'a self, conns: &'a RunConnections<'a>) -> CaseRun<'a> {
         CaseRun {
             plan: &self.plan,
             conns,
             down: &self.down,
             http: &self.http,
             lang: self.lang,
-            log: self.logger.for_case(case),
+            log: self.logger.clone(),
             cancel: &self.cancel,
         }
     }
@@ -62,7 +67,8 @@ pub type Skip<'c> = dyn Fn(&Case, bool) -> Option<CaseReason> + Send + Sync + 'c
 /// Runs `cases` up to `lanes` at a time. `skip(case, stop)` says whether a
 /// case is left out (`stop`: an earlier case did not pass under
 /// `--fail-fast`); `done` hears the counts so far each time a case ends.
-/// The reports come back in the cases' order.
+/// The reports come back in the cases' order, with the connections the run
+/// still holds (for the suite's teardown).
 pub async fn run_cases(
     shared: Arc<RunShared>,
     first: BTreeMap<String, DbConn>,
@@ -71,7 +77,7 @@ pub async fn run_cases(
     fail_fast: bool,
     skip: &Skip<'_>,
     done: &(dyn Fn(CaseCounts) + Send + Sync),
-) -> Vec<CaseReport> {
+) -> (Vec<CaseReport>, BTreeMap<String, DbConn>) {
     let run_id = shared.logger.run();
     // One lane holds preflight's connections for the run; many give them back
     // now (held to the end of this function they would starve a lane, and a
@@ -120,9 +126,8 @@ pub async fn run_cases(
         finished(r, &mut reports, &mut stop);
     }
     drop(running);
-    drop(held);
     reports.sort_by_key(|(i, _)| *i);
-    reports.into_iter().map(|(_, r)| r).collect()
+    (reports.into_iter().map(|(_, r)| r).collect(), held.into_held())
 }
 
 /// A case's task is aborted if the run that started it is dropped (the

@@ -51,7 +51,7 @@ fn worth_retrying(e: &StepError, step: &Step) -> bool {
 /// What a case's steps leave behind for its report: each step's time, and
 /// the values they captured (masked).
 #[derive(Default)]
-struct Record {
+pub(super) struct Record {
     steps: Vec<StepTime>,
     captures: BTreeMap<String, String>,
 }
@@ -61,11 +61,8 @@ impl CaseRun<'_> {
         let started = Instant::now();
         let name = case.name.clone();
         self.log.info(Msg::CaseStart { case: &name }.render(self.lang)).await;
-        let mut vars = self.plan.vars.clone();
-        vars.set("run.id", run_id.to_string(), false);
+        let mut vars = self.plan.run_vars(run_id);
         vars.set("case.name", name.clone(), false);
-        vars.set("now", chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(), false);
-        vars.set("uuid", uuid::Uuid::new_v4().to_string(), false);
         for (k, v) in &case.data {
             vars.set(k, v, false);
         }
@@ -91,16 +88,7 @@ impl CaseRun<'_> {
         };
         let outcome = reason.as_ref().map_or(CaseOutcome::Passed, CaseReason::outcome);
 
-        let mut cleanup_errors = Vec::new();
-        let cleanup = undo.iter().rev().map(|(i, s)| (Phase::Undo, *i, *s));
-        let teardown = case.teardown.iter().enumerate().map(|(i, s)| (Phase::Teardown, i as u32 + 1, s));
-        for (phase, n, step) in cleanup.chain(teardown) {
-            let log = self.log.for_step(phase, Some(n));
-            if let Err(e) = self.step(step, &mut vars, &log, (phase, n), &mut rec).await {
-                log.error(format!("cleanup failed: {e}")).await;
-                cleanup_errors.push(e.redacted(&self.plan.redactor));
-            }
-        }
+        let cleanup_errors = self.cleanup(&undo, &case.teardown, &mut vars, &mut rec).await;
         let ms = started.elapsed().as_millis();
         let text = Msg::CaseEnd { case: &name, outcome, ms }.render(self.lang);
         let level = if outcome.is_quiet() { Level::Info } else { Level::Error };
@@ -117,6 +105,29 @@ impl CaseRun<'_> {
             steps: rec.steps,
             captures: rec.captures,
         }
+    }
+
+    /// Cleanup: the undo of each setup step that succeeded (`undo`, in setup
+    /// order), newest first, then every teardown step. Every step runs; the
+    /// ones that failed come back (masked: they leave the run).
+    pub(super) async fn cleanup(
+        &self,
+        undo: &[(u32, &Step)],
+        teardown: &[Step],
+        vars: &mut Vars,
+        rec: &mut Record,
+    ) -> Vec<StepError> {
+        let mut failed = Vec::new();
+        let undo = undo.iter().rev().map(|(n, s)| (Phase::Undo, *n, *s));
+        let teardown = teardown.iter().enumerate().map(|(i, s)| (Phase::Teardown, i as u32 + 1, s));
+        for (phase, n, step) in undo.chain(teardown) {
+            let log = self.log.for_step(phase, Some(n));
+            if let Err(e) = self.step(step, vars, &log, (phase, n), rec).await {
+                log.error(format!("cleanup failed: {e}")).await;
+                failed.push(e.redacted(&self.plan.redactor));
+            }
+        }
+        failed
     }
 
     /// Setup then steps. The first failed setup step ends the case as `error`.
@@ -166,7 +177,7 @@ impl CaseRun<'_> {
 
     /// `Err` once the run is cancelled: no step starts after that (cleanup
     /// still runs), and the log says so once, where it stopped.
-    async fn go_on(&self, log: &Logger) -> Result<(), CaseReason> {
+    pub(super) async fn go_on(&self, log: &Logger) -> Result<(), CaseReason> {
         if !self.cancel.is_cancelled() {
             return Ok(());
         }
@@ -182,7 +193,7 @@ impl CaseRun<'_> {
 
     /// Runs one step of any kind and adds its captures to `vars`. In cleanup,
     /// a step whose variable was never captured is skipped with a warning.
-    async fn step(
+    pub(super) async fn step(
         &self,
         step: &Step,
         vars: &mut Vars,

@@ -69,6 +69,8 @@ pub enum Msg<'a> {
     },
     /// `SQL发生错误，前置处理失败` — the seed's second error line.
     SetupFailed,
+    /// The suite's own `[[setup]]` failed: no case runs.
+    SuiteSetupFailed,
     /// The run was cancelled: no step starts here; cleanup still runs.
     CancelledHere,
     /// The run's last word when it was cancelled.
@@ -132,6 +134,8 @@ impl Msg<'_> {
             (Lang::En, SqlOk { affected, ms, .. }) => format!("ok: {affected} rows affected ({ms} ms)"),
             (Lang::Zh, SetupFailed) => "SQL发生错误，前置处理失败".into(),
             (Lang::En, SetupFailed) => "setup failed: the case's remaining setup and steps are skipped".into(),
+            (Lang::Zh, SuiteSetupFailed) => "套件前置处理失败：所有用例均不执行，清理照常进行".into(),
+            (Lang::En, SuiteSetupFailed) => "suite setup failed: no case runs; its cleanup still runs".into(),
             (Lang::Zh, CancelledHere) => "运行已取消：后续步骤不再执行，清理照常进行".into(),
             (Lang::En, CancelledHere) => "run cancelled: no further steps; cleanup still runs".into(),
             (Lang::Zh, RunCancelled) => "运行已取消".into(),

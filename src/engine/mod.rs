@@ -32,6 +32,8 @@ pub mod run_error;
 pub mod runner;
 /// One SQL step: log, bind, execute, check, capture.
 pub mod sql_step;
+/// The suite's own setup and teardown, once around all of its cases.
+pub mod suite_hooks;
 
 pub use crate::model::CaseOutcome;
 pub use cancel::Cancel;

@@ -90,6 +90,8 @@ pub struct RunReport {
     pub duration_ms: u128,
     /// Someone cancelled it (the cases after the one under way were skipped).
     pub cancelled: bool,
+    /// The suite's own cleanup steps that failed (masked).
+    pub cleanup_errors: Vec<StepError>,
 }
 
 impl RunReport {
@@ -100,11 +102,13 @@ impl RunReport {
             duration_ms: self.duration_ms as u64,
             cancelled: self.cancelled,
             cases: self.cases.iter().map(CaseReport::result).collect(),
+            cleanup_errors: self.cleanup_errors.iter().map(|e| format!("{}: {e}", e.span)).collect(),
         }
     }
 
+    /// As [`RunResult::counts`].
     pub fn counts(&self) -> CaseCounts {
-        CaseCounts::of(self.cases.iter().map(CaseReport::tally))
+        self.result().counts()
     }
 
     pub fn status(&self) -> RunStatus {

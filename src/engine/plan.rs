@@ -42,6 +42,18 @@ pub struct Plan {
     pub redactor: Redactor,
 }
 
+impl Plan {
+    /// The plan's variables and the built-ins of a run (`run.id`, `now`,
+    /// `uuid`; a case adds `case.name`), before `{{…}}` between them is expanded.
+    pub fn run_vars(&self, run_id: u64) -> Vars {
+        let mut vars = self.vars.clone();
+        vars.set("run.id", run_id.to_string(), false);
+        vars.set("now", chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(), false);
+        vars.set("uuid", uuid::Uuid::new_v4().to_string(), false);
+        vars
+    }
+}
+
 /// Resolves targets and variables; any problem is a suite error (exit 2).
 pub fn prepare(suite: &LoadedSuite, opts: &RunOptions, data_dir: &Path) -> Result<Plan, SuiteErrors> {
     let mut errors = SuiteErrors::default();

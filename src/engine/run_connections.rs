@@ -48,6 +48,12 @@ impl<'a> RunConnections<'a> {
         }
     }
 
+    /// The connections held now, to be held on by another set (the suite's
+    /// setup hands its own to the cases, the cases theirs to its teardown).
+    pub fn into_held(self) -> BTreeMap<String, DbConn> {
+        self.held.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub fn put_back(&self, target: &str, conn: DbConn) {
         self.held.lock().unwrap_or_else(|p| p.into_inner()).insert(target.to_string(), conn);
     }

@@ -114,6 +114,8 @@ pub enum CaseReason {
     TimedOut { span: Span, after: String },
     /// Setup step or step number `n` (1-based within its phase) did not succeed.
     Step { phase: Phase, n: u32, error: StepError },
+    /// The suite's own setup step number `n` did not succeed: no case ran.
+    SuiteSetup { n: u32, error: StepError },
     /// The task running it in parallel ended without a report (a bug: the
     /// run goes on, and the case says so instead of vanishing).
     Crashed(String),
@@ -135,7 +137,7 @@ impl CaseReason {
     pub fn span(&self) -> Option<&Span> {
         match self {
             CaseReason::TimedOut { span, .. } => Some(span),
-            CaseReason::Step { error, .. } => Some(&error.span),
+            CaseReason::Step { error, .. } | CaseReason::SuiteSetup { error, .. } => Some(&error.span),
             _ => None,
         }
     }
@@ -145,6 +147,7 @@ impl CaseReason {
         match self {
             CaseReason::TargetDown { target, why } => CaseReason::TargetDown { target, why: r.redact(why) },
             CaseReason::Step { phase, n, error } => CaseReason::Step { phase, n, error: error.redacted(r) },
+            CaseReason::SuiteSetup { n, error } => CaseReason::SuiteSetup { n, error: error.redacted(r) },
             other => other,
         }
     }
@@ -170,6 +173,7 @@ impl fmt::Display for CaseReason {
             CaseReason::TargetDown { target, why } => write!(f, "preflight: target `{target}`: {why}"),
             CaseReason::TimedOut { after, .. } => write!(f, "timed out after {after}"),
             CaseReason::Step { phase, n, error } => write!(f, "{} #{n}: {error}", phase.as_str()),
+            CaseReason::SuiteSetup { n, error } => write!(f, "suite setup #{n}: {error}"),
             CaseReason::Crashed(why) => write!(f, "the case's task ended without a report: {why}"),
         }
     }

@@ -10,11 +10,12 @@ use super::case_lanes::{run_cases, RunShared};
 use super::db_pool::{DbConn, DbPool};
 use super::messages::{Lang, Msg};
 use super::outcome::RunReport;
+use super::run_connections::RunConnections;
 use super::run_error::CaseReason;
 use super::sql_step;
 use crate::logging::Logger;
 use crate::model::{CaseCounts, Phase};
-use crate::suite::{Case, LoadedSuite};
+use crate::suite::{Case, LoadedSuite, Step};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
@@ -58,32 +59,48 @@ pub async fn run_announced(
     let selected: Vec<&Case> = in_run(suite, opts).filter(|c| selected_by_tags(c, &opts.tags)).collect();
 
     let lanes = suite.suite.parallel as usize;
-    let Preflight { pools, first, down } = preflight(plan, &selected, logger, lang, lanes).await;
+    let hooks: Vec<&Step> = suite.suite.hook_steps().collect();
+    let Preflight { pools, first, down } = preflight(plan, &selected, &hooks, logger, lang, lanes).await;
     // Only a broken TLS setup fails to build a client; then each HTTP step says so.
     let http = reqwest::Client::builder()
         .user_agent(concat!("livesmoke/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"));
-    let shared = Arc::new(RunShared {
-        plan: plan.clone(),
-        pools,
-        down,
-        http,
-        lang,
-        cancel: opts.cancel.clone(),
-        logger: logger.clone(),
-    });
+    let mut shared =
+        RunShared { plan: plan.clone(), pools, down, http, lang, cancel: opts.cancel.clone(), logger: logger.clone() };
+    // The suite's own setup, on the connections the cases then hold on to;
+    // its captures are every case's variables.
+    let mut vars = shared.plan.run_vars(logger.run());
+    vars.expand();
+    let conns = RunConnections::new(&shared.pools, first);
+    let setup = shared.suite_run(&conns).suite_setup(&suite.suite.setup, &mut vars).await;
+    let first = conns.into_held();
+    if !suite.suite.setup.is_empty() {
+        shared.plan.vars = vars;
+    }
+    let shared = Arc::new(shared);
     let cases: Vec<&Case> = in_run(suite, opts).collect();
     let total = cases.len() as u32;
     let skip = |case: &Case, stop: bool| match (selected_by_tags(case, &opts.tags), stop, opts.cancel.is_cancelled()) {
         (false, _, _) => Some(CaseReason::NotSelected),
         (true, _, true) => Some(CaseReason::Cancelled),
+        (true, _, false) if setup.failed.is_some() => setup.failed.clone(),
         (true, true, false) => Some(CaseReason::FailFast),
         (true, false, false) => None,
     };
     let done = |c: CaseCounts| progress(CaseCounts { total, ..c });
-    let reports = run_cases(shared.clone(), first, &cases, lanes, opts.fail_fast, &skip, &done).await;
-    let mut report = RunReport { suite: suite.name(), cases: reports, ..Default::default() };
+    let (reports, held) = run_cases(shared.clone(), first, &cases, lanes, opts.fail_fast, &skip, &done).await;
+    let conns = RunConnections::new(&shared.pools, held);
+    let cleanup_errors = if setup.undo.is_empty() && suite.suite.teardown.is_empty() {
+        Vec::new()
+    } else {
+        let mut vars = shared.plan.run_vars(logger.run());
+        vars.expand();
+        shared.suite_run(&conns).suite_teardown(&setup.undo, &suite.suite.teardown, &mut vars).await
+    };
+    // Given back before the pools close: a pool waits for its connections.
+    drop(conns);
+    let mut report = RunReport { suite: suite.name(), cases: reports, cleanup_errors, ..Default::default() };
     for pool in shared.pools.values() {
         pool.close().await;
     }
@@ -128,10 +145,19 @@ struct Preflight {
     down: BTreeMap<String, String>,
 }
 
-/// One connection and a trivial query per target the selected cases use;
-/// each target's pool has a connection for each of the run's `lanes`.
-async fn preflight(plan: &Plan, cases: &[&Case], logger: &Logger, lang: Lang, lanes: usize) -> Preflight {
-    let used: BTreeSet<&str> = cases.iter().flat_map(|c| c.all_steps()).filter_map(|s| s.target()).collect();
+/// One connection and a trivial query per target the selected cases and the
+/// suite's own setup and teardown use; each target's pool has a connection
+/// for each of the run's `lanes`.
+async fn preflight(
+    plan: &Plan,
+    cases: &[&Case],
+    hooks: &[&Step],
+    logger: &Logger,
+    lang: Lang,
+    lanes: usize,
+) -> Preflight {
+    let steps = cases.iter().flat_map(|c| c.all_steps()).chain(hooks.iter().copied());
+    let used: BTreeSet<&str> = steps.filter_map(|s| s.target()).collect();
     let log = logger.for_step(Phase::Preflight, None);
     let mut pools = BTreeMap::new();
     let mut first = BTreeMap::new();

@@ -250,7 +250,7 @@ mod tests {
     }
 
     fn result(cases: Vec<CaseResult>) -> RunResult {
-        RunResult { suite: "s".into(), duration_ms: 0, cancelled: false, cases }
+        RunResult { suite: "s".into(), cases, ..Default::default() }
     }
 
     #[test]

@@ -16,11 +16,18 @@ pub struct RunResult {
     #[serde(default)]
     pub cancelled: bool,
     pub cases: Vec<CaseResult>,
+    /// The suite's own cleanup (its setup's undos, its `[[teardown]]`)
+    /// steps that failed, each `teardown #1: …`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleanup_errors: Vec<String>,
 }
 
 impl RunResult {
+    /// The cases' counts; a failed suite cleanup counts as one more cleanup failed.
     pub fn counts(&self) -> CaseCounts {
-        CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.is_flaky())))
+        let mut c = CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.is_flaky())));
+        c.cleanup_failed += u32::from(!self.cleanup_errors.is_empty());
+        c
     }
 
     /// The CLI's exit code for this run, wherever it ran (see [`CaseCounts::exit_code`]).

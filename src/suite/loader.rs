@@ -11,6 +11,7 @@ use super::model::{
 };
 use super::raw;
 use super::step::SetupStep;
+use super::step_lists::{inherit_undo_db, Included, StepLists};
 use super::step_loader::{lower_step, StepScope, Written as Phase};
 use super::vars::{scalar_text, SecretSource};
 use super::{SuiteError, SuiteErrors};
@@ -46,19 +47,19 @@ pub fn parse_with(file: &Path, text: &str, extra_vars: &[String]) -> Result<Load
         SuiteError::at(file, text, offset, e.message().trim().to_string())
             .with_hint("see the suite format in README.md")
     })?;
-    // An undo talks to its setup step's database unless it names another.
-    for case in &mut raw.cases {
-        for step in &mut case.setup {
-            let step = step.get_mut();
-            if let (Some(undo), Some(db)) = (step.undo.as_deref_mut(), &step.db) {
-                undo.db.get_or_insert_with(|| db.clone());
-            }
-        }
-    }
+    raw.cases.iter_mut().for_each(|case| inherit_undo_db(&mut case.setup));
+    inherit_undo_db(&mut raw.setup);
+    raw.steps.values_mut().for_each(|steps| inherit_undo_db(steps));
     let mut cx = LoadCx::new(file, text);
-    cx.targets = raw.db.keys().cloned().collect();
+    let mut lists = StepLists::load(&mut cx, &raw);
+    cx.targets = raw.db.keys().chain(lists.included.iter().flat_map(|i| i.raw.db.keys())).cloned().collect();
     cx.default_db = raw.default_db.as_ref().map(|d| d.get_ref().clone());
-    let suite = lower_suite(&mut cx, &raw, extra_vars);
+    for inc in &mut lists.included {
+        inc.cx.targets = cx.targets.clone();
+        inc.cx.default_db = cx.default_db.clone();
+    }
+    let suite = lower_suite(&mut cx, &mut lists, &raw, extra_vars);
+    lists.take_errors(&mut cx.errors);
     let loaded = LoadedSuite { file: file.to_path_buf(), text: cx.src.text.clone(), suite };
     cx.errors.into_result(loaded)
 }
@@ -69,7 +70,7 @@ const BUILTINS: [&str; 4] = ["run.id", "case.name", "now", "uuid"];
 const MAX_PARALLEL: u32 = 64;
 const PARALLEL_HINT: &str = "how many cases may run at once, each with its own connections (1: one after another)";
 
-fn lower_suite(cx: &mut LoadCx, raw: &raw::Suite, extra_vars: &[String]) -> Suite {
+fn lower_suite(cx: &mut LoadCx, lists: &mut StepLists, raw: &raw::Suite, extra_vars: &[String]) -> Suite {
     if let Some(d) = &raw.default_db {
         cx.check_target_name(d);
     }
@@ -78,10 +79,22 @@ fn lower_suite(cx: &mut LoadCx, raw: &raw::Suite, extra_vars: &[String]) -> Suit
         cx.push(e.with_hint("add a [[case]] with a name and at least one step"));
     }
     let mut declared: BTreeSet<String> = raw.vars.keys().cloned().collect();
+    declared.extend(lists.included.iter().flat_map(|i| i.raw.vars.keys().cloned()));
     declared.extend(raw.env.values().flat_map(|e| e.vars.keys().cloned()));
     declared.extend(BUILTINS.iter().map(|b| b.to_string()));
     declared.extend(extra_vars.iter().cloned());
-    let vars = lower_vars(cx, &raw.vars, &declared);
+    // The suite's own vars and targets win over an included file's, and an
+    // earlier include over a later one.
+    let mut vars = lower_vars(cx, &raw.vars, &declared);
+    let mut db = lower_targets(cx, &raw.db);
+    for Included { cx: icx, raw: iraw } in &mut lists.included {
+        for (name, var) in lower_vars(icx, &iraw.vars, &declared) {
+            vars.entry(name).or_insert(var);
+        }
+        for (name, target) in lower_targets(icx, &iraw.db) {
+            db.entry(name).or_insert(target);
+        }
+    }
     let env = raw
         .env
         .iter()
@@ -90,15 +103,21 @@ fn lower_suite(cx: &mut LoadCx, raw: &raw::Suite, extra_vars: &[String]) -> Suit
             (name.clone(), EnvOverride { vars, db: lower_targets(cx, &e.db) })
         })
         .collect();
+    // The suite's setup captures are every case's variables, and its teardown's.
+    let mut known = declared;
+    let setup = lower_phase(cx, lists, None, &mut known, &raw.setup, Phase::Setup);
+    let declared = known;
     let mut case_names = BTreeSet::new();
-    let cases = raw.cases.iter().flat_map(|case| lower_case(cx, case, &declared, &mut case_names)).collect();
+    let cases = raw.cases.iter().flat_map(|case| lower_case(cx, lists, case, &declared, &mut case_names)).collect();
+    let mut known = declared.clone();
+    let teardown = lower_phase(cx, lists, None, &mut known, &raw.teardown, Phase::Teardown);
+    let teardown = teardown.into_iter().map(|s| s.step).collect();
     let name = raw
         .suite
         .clone()
         .unwrap_or_else(|| cx.src.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let parallel = raw.parallel.as_ref().map_or(1, |p| cx.count(p, "parallel", 1..=MAX_PARALLEL, PARALLEL_HINT));
-    let db = lower_targets(cx, &raw.db);
-    Suite { name, description: raw.description.clone(), parallel, vars, db, env, cases }
+    Suite { name, description: raw.description.clone(), parallel, vars, db, env, setup, cases, teardown }
 }
 
 fn lower_vars(
@@ -166,6 +185,7 @@ fn lower_targets(cx: &LoadCx, targets: &BTreeMap<String, Spanned<raw::DbTarget>>
 
 fn lower_case(
     cx: &mut LoadCx,
+    lists: &mut StepLists,
     case: &raw::Case,
     declared: &BTreeSet<String>,
     case_names: &mut BTreeSet<String>,
@@ -196,39 +216,11 @@ fn lower_case(
     // a data-driven case's variables to all of its steps.
     let mut known = declared.clone();
     known.extend(instances.first().into_iter().flatten().map(|(k, _)| k.clone()));
-    let mut setup = Vec::new();
-    for step in &case.setup {
-        let raw_step = step.get_ref();
-        let at = step.span().start;
-        let main = lower_step(cx, &StepScope { case_db, known: &known }, raw_step, at, Phase::Setup);
-        let undo = raw_step.undo.as_deref().map(|u| {
-            let mut with_own = known.clone();
-            with_own.extend(raw_step.capture.keys().cloned());
-            lower_step(cx, &StepScope { case_db, known: &with_own }, u, at, Phase::Undo)
-        });
-        known.extend(raw_step.capture.keys().cloned());
-        if let (Some(step), Some(undo)) = (main, undo.map_or(Some(None), |u| u.map(Some))) {
-            setup.push(SetupStep { step, undo });
-        }
-    }
-    let mut phase = |cx: &mut LoadCx, steps: &[Spanned<raw::Step>], phase: Phase| {
-        let mut out = Vec::new();
-        for step in steps {
-            let raw_step = step.get_ref();
-            let at = step.span().start;
-            out.extend(lower_step(cx, &StepScope { case_db, known: &known }, raw_step, at, phase));
-            if let Some(undo) = &raw_step.undo {
-                // Refused above (undo is for setup steps); its own problems are reported too.
-                let mut with_own = known.clone();
-                with_own.extend(raw_step.capture.keys().cloned());
-                lower_step(cx, &StepScope { case_db, known: &with_own }, undo, at, Phase::Undo);
-            }
-            known.extend(raw_step.capture.keys().cloned());
-        }
-        out
-    };
-    let steps = phase(cx, &case.step, Phase::Step);
-    let teardown = phase(cx, &case.teardown, Phase::Teardown);
+    let setup = lower_phase(cx, lists, case_db, &mut known, &case.setup, Phase::Setup);
+    let steps = lower_phase(cx, lists, case_db, &mut known, &case.step, Phase::Step);
+    let teardown = lower_phase(cx, lists, case_db, &mut known, &case.teardown, Phase::Teardown);
+    let (steps, teardown) =
+        (steps.into_iter().map(|s| s.step).collect(), teardown.into_iter().map(|s| s.step).collect());
     let case = Case {
         name: name.clone(),
         span: cx.span(name_at),
@@ -243,4 +235,35 @@ fn lower_case(
         .into_iter()
         .map(|data| Case { name: case_data::instance_name(name, &data), data, ..case.clone() })
         .collect()
+}
+
+/// The steps of one phase in order, each `use` replaced by its list's
+/// steps (checked against the file they are written in); `known` grows with
+/// each step's captures. An undo is kept with its setup step (elsewhere it
+/// is a problem `lower_step` reports).
+fn lower_phase(
+    cx: &mut LoadCx,
+    lists: &mut StepLists,
+    case_db: Option<&str>,
+    known: &mut BTreeSet<String>,
+    steps: &[Spanned<raw::Step>],
+    phase: Phase,
+) -> Vec<SetupStep> {
+    let mut out = Vec::new();
+    for (from, step) in lists.expand(cx, steps) {
+        let lcx = lists.cx(from, cx);
+        let (raw_step, at) = (step.get_ref(), step.span().start);
+        let main = lower_step(lcx, &StepScope { case_db, known }, raw_step, at, phase);
+        // An undo may use what its own step captures.
+        let undo = raw_step.undo.as_deref().map(|u| {
+            let mut with_own = known.clone();
+            with_own.extend(raw_step.capture.keys().cloned());
+            lower_step(lcx, &StepScope { case_db, known: &with_own }, u, at, Phase::Undo)
+        });
+        known.extend(raw_step.capture.keys().cloned());
+        if let (Some(step), Some(undo)) = (main, undo.map_or(Some(None), |u| u.map(Some))) {
+            out.push(SetupStep { step, undo });
+        }
+    }
+    out
 }

@@ -19,6 +19,8 @@ pub mod position;
 mod raw;
 /// A step as the engine runs it: SQL or HTTP, parsed.
 pub mod step;
+/// `include` files and named step lists taken in with `use`.
+mod step_lists;
 /// One step table → a typed step.
 mod step_loader;
 /// Database targets after `--env` overrides and secrets are applied.

@@ -49,10 +49,20 @@ pub struct Suite {
     pub vars: BTreeMap<String, VarDef>,
     pub db: BTreeMap<String, DbTarget>,
     pub env: BTreeMap<String, EnvOverride>,
+    /// `[[setup]]`: once before the first case; its captures are every case's.
+    pub setup: Vec<SetupStep>,
     pub cases: Vec<Case>,
+    /// `[[teardown]]`: once after the last case.
+    pub teardown: Vec<Step>,
 }
 
 impl Suite {
+    /// The steps of the suite's own setup and teardown, with the undos.
+    pub fn hook_steps(&self) -> impl Iterator<Item = &Step> {
+        let main = self.setup.iter().map(|s| &s.step).chain(&self.teardown);
+        main.chain(self.setup.iter().filter_map(|s| s.undo.as_ref()))
+    }
+
     /// The names of the environments this suite declares.
     pub fn env_names(&self) -> Vec<String> {
         self.env.keys().cloned().collect()

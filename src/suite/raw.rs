@@ -32,6 +32,31 @@ pub struct Suite {
     pub env: BTreeMap<String, EnvOverride>,
     #[serde(default, rename = "case")]
     pub cases: Vec<Case>,
+    /// Files (relative to this one) whose vars, targets and step lists it uses.
+    #[serde(default)]
+    pub include: Vec<Spanned<String>>,
+    /// `[[steps.login]]`: named step lists a step takes in with `use = "login"`.
+    #[serde(default)]
+    pub steps: BTreeMap<String, Vec<Spanned<Step>>>,
+    /// `[[setup]]`: once, before the first case; its captures are every case's.
+    #[serde(default)]
+    pub setup: Vec<Spanned<Step>>,
+    /// `[[teardown]]`: once, after the last case.
+    #[serde(default)]
+    pub teardown: Vec<Spanned<Step>>,
+}
+
+/// An included file: what suites share. No cases and no includes of its
+/// own (one level keeps where a step comes from easy to see).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fragment {
+    #[serde(default)]
+    pub vars: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    pub db: BTreeMap<String, Spanned<DbTarget>>,
+    #[serde(default)]
+    pub steps: BTreeMap<String, Vec<Spanned<Step>>>,
 }
 
 /// `[db.<name>]`: a logical database target.
@@ -98,6 +123,9 @@ pub struct Rows {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// `use = "login"`: the named step list in this step's place (nothing else may be set).
+    #[serde(rename = "use")]
+    pub use_list: Option<Spanned<String>>,
     pub name: Option<String>,
     pub db: Option<Spanned<String>>,
     pub sql: Option<Spanned<String>>,
