@@ -44,7 +44,9 @@ pub async fn run_http(
     let res = req.send().await.map_err(|e| fail(transport_error(&e, step.timeout)))?;
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    let text = res.text().await.map_err(|e| fail(transport_error(&e, step.timeout)))?;
+    let text = read_body(res, step.max_body)
+        .await
+        .map_err(|kind| fail(kind.unwrap_or_else(|e| transport_error(&e, step.timeout))))?;
     let ms = started.elapsed().as_millis();
     out.debug(Msg::HttpDone { status, ms, bytes: text.len() }).await;
     let reply = Reply { status, headers, json: serde_json::from_str(&text).ok(), text, ms };
@@ -53,6 +55,27 @@ pub async fn run_http(
     }
     check(&step.expect, &reply, vars, span)?;
     capture(&step.captures, &reply).map_err(fail)
+}
+
+/// The body, read chunk by chunk up to `max` bytes: a body announced or
+/// found to be larger is an error, never a buffer that grows with whatever
+/// the target sends. Not UTF-8 is shown as it decodes (replacement marks):
+/// expectations and captures work on text.
+async fn read_body(mut res: reqwest::Response, max: u64) -> Result<String, Result<StepErrorKind, reqwest::Error>> {
+    if let Some(declared) = res.content_length().filter(|n| *n > max) {
+        return Err(Ok(StepErrorKind::BodyTooLarge { max, declared: Some(declared) }));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(Err)? {
+        if (body.len() + chunk.len()) as u64 > max {
+            return Err(Ok(StepErrorKind::BodyTooLarge { max, declared: None }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 fn check(expect: &HttpExpect, r: &Reply, vars: &Vars, span: &Span) -> Result<(), StepError> {

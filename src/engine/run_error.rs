@@ -38,6 +38,9 @@ pub enum StepErrorKind {
     Capture { name: String, why: String },
     /// `insert_id` was captured but the driver reports none (PostgreSQL).
     NoInsertId { name: String },
+    /// The response body is larger than the step's `max_body`: reading
+    /// stopped there (`declared`: the size the server announced, if any).
+    BodyTooLarge { max: u64, declared: Option<u64> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +94,12 @@ impl fmt::Display for StepError {
             }
             StepErrorKind::Unresolved { name } => write!(f, "variable `{name}` was never captured"),
             StepErrorKind::Capture { name, why } => write!(f, "capture `{name}`: {why}"),
+            StepErrorKind::BodyTooLarge { max, declared: Some(d) } => {
+                write!(f, "the response body is {d} bytes, more than max_body ({max} bytes): not read")
+            }
+            StepErrorKind::BodyTooLarge { max, declared: None } => {
+                write!(f, "the response body goes on past max_body ({max} bytes): reading stopped there")
+            }
             StepErrorKind::NoInsertId { name } => write!(
                 f,
                 "capture `{name}`: the driver reported no insert id (on PostgreSQL use RETURNING id and row:id)"

@@ -79,6 +79,16 @@ impl LoadCx {
         parsed
     }
 
+    /// `"512KB"`, `"10MB"`, `"1GB"` (units of 1024); an invalid one is a problem at its position.
+    pub fn size(&mut self, s: &Spanned<String>) -> Option<u64> {
+        let parsed = parse_size(s.get_ref());
+        if parsed.is_none() {
+            let e = self.error_at(s.span().start, format!("invalid size `{}`", s.get_ref()));
+            self.push(e.with_hint("write e.g. \"512KB\", \"10MB\" or \"1GB\" (at least 1KB)"));
+        }
+        parsed
+    }
+
     /// Every `{{name}}` of a template must name a known variable; a `{{` with no
     /// `}}` is an error too (it would be sent as literal text).
     pub fn check_refs(&mut self, text: &str, span: Range<usize>, known: &BTreeSet<String>) {
@@ -109,6 +119,20 @@ impl LoadCx {
             _ => {}
         }
     }
+}
+
+/// `"512KB"`, `"10MB"`, `"1GB"` in bytes (units of 1024), from 1 KB to 64 GB.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = num.parse().ok()?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "KB" | "KIB" => 10,
+        "MB" | "MIB" => 20,
+        "GB" | "GIB" => 30,
+        _ => return None,
+    };
+    n.checked_mul(1 << shift).filter(|b| (1 << 10..=64 << 30).contains(b))
 }
 
 /// `"500ms"`, `"15s"`, `"2m"`.

@@ -139,6 +139,8 @@ pub struct Step {
     pub json: Option<Spanned<toml::Value>>,
     pub body: Option<Spanned<String>>,
     pub timeout: Option<Spanned<String>>,
+    /// `"10MB"`: the most of an HTTP response body the step reads.
+    pub max_body: Option<Spanned<String>>,
     /// Not `Spanned`: toml cannot span a table written with dotted keys
     /// (`expect.status = 200`), which is the natural way to write it.
     pub expect: Option<Expect>,

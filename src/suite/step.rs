@@ -9,6 +9,10 @@ use std::time::Duration;
 
 /// Per-request budget of an HTTP step that sets no `timeout`.
 pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most of a response body an HTTP step reads unless it sets
+/// `max_body`: a smoke check looks at a status and a few fields, and a
+/// target that answers gigabytes (or never stops) must not fill the runner.
+pub const DEFAULT_MAX_BODY: u64 = 10 << 20;
 
 /// One step of any phase.
 #[derive(Debug, Clone)]
@@ -122,6 +126,8 @@ pub struct HttpStep {
     pub headers: Vec<(String, String)>,
     pub body: Body,
     pub timeout: Duration,
+    /// Bytes of the response body read at most (`max_body`).
+    pub max_body: u64,
     pub expect: HttpExpect,
     /// With `retry`: tried again while this does not hold.
     pub until: Option<HttpExpect>,

@@ -172,6 +172,7 @@ fn beside_use(st: &raw::Step) -> Option<&'static str> {
         ("json", st.json.is_some()),
         ("body", st.body.is_some()),
         ("timeout", st.timeout.is_some()),
+        ("max_body", st.max_body.is_some()),
         ("expect", st.expect.is_some()),
         ("capture", !st.capture.is_empty()),
         ("undo", st.undo.is_some()),

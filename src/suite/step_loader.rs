@@ -8,7 +8,7 @@ use super::load_context::{toml_to_json, LoadCx};
 use super::raw;
 use super::step::{
     Body, HttpCapture, HttpExpect, HttpStep, JsonCheck, JsonPath, JsonType, Method, Predicate, Retry, SqlCapture,
-    SqlExpect, SqlParamTemplate, SqlStep, Step, StepKind, DEFAULT_HTTP_TIMEOUT,
+    SqlExpect, SqlParamTemplate, SqlStep, Step, StepKind, DEFAULT_HTTP_TIMEOUT, DEFAULT_MAX_BODY,
 };
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -66,7 +66,12 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
         _ => {}
     }
     if st.sql.is_some() {
-        let http_only = [("headers", !st.headers.is_empty()), ("json", st.json.is_some()), ("body", st.body.is_some())];
+        let http_only = [
+            ("headers", !st.headers.is_empty()),
+            ("json", st.json.is_some()),
+            ("body", st.body.is_some()),
+            ("max_body", st.max_body.is_some()),
+        ];
         for (key, _) in http_only.iter().filter(|(_, present)| *present) {
             let e = cx.error_at(at, format!("`{key}` does not apply to a SQL step"));
             cx.push(e.with_hint("SQL values go in params = […]"));
@@ -93,6 +98,7 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
         cx.push(e);
     }
     let timeout = st.timeout.as_ref().and_then(|t| cx.duration(t));
+    let max_body = st.max_body.as_ref().and_then(|m| cx.size(m));
     let is_sql = st.sql.is_some();
     let expect = st.expect.clone().unwrap_or_default();
     check_expect_keys(cx, &expect, at, is_sql, "expect");
@@ -155,6 +161,7 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
                 (None, None) => Body::None,
             },
             timeout: timeout.unwrap_or(DEFAULT_HTTP_TIMEOUT),
+            max_body: max_body.unwrap_or(DEFAULT_MAX_BODY),
             expect: http_expect(expect, json_checks),
             until: st.until.clone().map(|u| http_expect(u, until_json)),
             captures: http_captures,
