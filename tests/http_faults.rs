@@ -62,7 +62,7 @@ async fn resetting_server() -> String {
                 let _ = sock.write_all(b"{\"ok\": tru").await;
                 let _ = sock.flush().await;
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                let _ = sock.set_linger(Some(Duration::ZERO));
+                let _ = sock.set_zero_linger();
                 drop(sock);
             });
         }

@@ -6,7 +6,7 @@
 //! A failure's message starts with where it is in the suite file
 //! (`suites/orders.toml:14:3: step #1: …`), as the CLI prints it.
 
-use crate::model::{CaseOutcome, RunResult};
+use crate::model::{visible, CaseOutcome, RunResult};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 
@@ -14,17 +14,17 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
     let mut report = Report::new("livesmoke");
     let mut total = Duration::ZERO;
     for r in reports {
-        let mut suite = TestSuite::new(r.suite.as_str());
+        let mut suite = TestSuite::new(visible(&r.suite).as_ref());
         suite.set_time(Duration::from_millis(r.duration_ms));
         if !r.cleanup_errors.is_empty() {
             // The suite's own teardown belongs to no test case.
-            suite.set_system_err(format!("suite cleanup failed:\n{}", r.cleanup_errors.join("\n")));
+            suite.set_system_err(format!("suite cleanup failed:\n{}", lines(&r.cleanup_errors)));
         }
         total += Duration::from_millis(r.duration_ms);
         for c in &r.cases {
             let reason = match (&c.reason, &c.at) {
-                (Some(r), Some(at)) => format!("{at}: {r}"),
-                (Some(r), None) => r.clone(),
+                (Some(r), Some(at)) => format!("{at}: {}", visible(r)),
+                (Some(r), None) => visible(r).into_owned(),
                 (None, _) => String::new(),
             };
             let status = match c.outcome {
@@ -43,8 +43,8 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
                     s
                 }
             };
-            let mut case = TestCase::new(c.name.as_str(), status);
-            case.set_classname(r.suite.as_str());
+            let mut case = TestCase::new(visible(&c.name).as_ref(), status);
+            case.set_classname(visible(&r.suite).as_ref());
             case.set_time(Duration::from_millis(c.duration_ms));
             case.add_property(Property::new("cleanup", if c.cleanup_ok { "ok" } else { "failed" }));
             // Passed only after a retry: which steps, and why each earlier attempt did not.
@@ -54,12 +54,12 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
                 case.add_property(Property::new("flaky", keys.join("; ").as_str()));
                 let attempts: Vec<String> = flaky
                     .iter()
-                    .flat_map(|s| s.failed_attempts.iter().map(move |a| format!("{}: {a}", s.key())))
+                    .flat_map(|s| s.failed_attempts.iter().map(move |a| format!("{}: {}", s.key(), visible(a))))
                     .collect();
                 case.set_system_out(format!("flaky:\n{}", attempts.join("\n")));
             }
             if !c.cleanup_ok {
-                case.set_system_err(format!("cleanup failed:\n{}", c.cleanup_errors.join("\n")));
+                case.set_system_err(format!("cleanup failed:\n{}", lines(&c.cleanup_errors)));
             }
             suite.add_test_case(case);
         }
@@ -67,4 +67,10 @@ pub fn render(reports: &[RunResult]) -> Result<String, String> {
     }
     report.set_time(total);
     report.to_string().map_err(|e| e.to_string())
+}
+
+/// One per line, each with its controls made visible (XML 1.0 has no place
+/// for most of them, and a reader should see them, not have them act).
+fn lines(texts: &[String]) -> String {
+    texts.iter().map(|t| visible(t)).collect::<Vec<_>>().join("\n")
 }

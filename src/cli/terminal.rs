@@ -3,7 +3,7 @@
 //! tagged with their suite and case when runs or cases interleave), a
 //! progress bar of cases, the summary line, and the JSON Lines report.
 
-use crate::model::{Level, LogLine, RunResult};
+use crate::model::{visible, Level, LogLine, RunResult};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
@@ -53,7 +53,9 @@ impl RunOutput {
             let mut out = std::io::stdout().lock();
             for l in lines {
                 let tag = tags.of(l);
-                let text = l.seed_format();
+                let line = l.seed_format();
+                // What a target put in a message shows as text; it never drives the terminal.
+                let text = visible(&line);
                 let _ = if color {
                     writeln!(out, "{}{tag}{text}\x1b[0m", ansi(l.level))
                 } else {

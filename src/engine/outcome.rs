@@ -2,7 +2,7 @@
 //! pass (typed and positioned, secrets masked) and how long it took.
 
 use super::run_error::{CaseReason, StepError};
-use crate::model::{CaseCounts, CaseOutcome, CaseResult, RunResult, RunStatus, StepResult};
+use crate::model::{visible, CaseCounts, CaseOutcome, CaseResult, RunResult, RunStatus, StepResult};
 use crate::suite::error::Pointed;
 use std::collections::BTreeMap;
 
@@ -49,7 +49,8 @@ impl CaseReport {
         let pointed = match (&self.reason, span, self.outcome.is_quiet()) {
             (Some(reason), Some(span), false) => {
                 let verb = if self.outcome == CaseOutcome::Failed { "failed" } else { "errored" };
-                let message = format!("case `{}` {verb}: {reason}", self.name);
+                // One line whatever the target answered: the pointer's own lines stay its own.
+                let message = format!("case `{}` {verb}: {}", self.name, visible(&reason.to_string()));
                 let p = Pointed {
                     file: &span.file,
                     line: span.line,

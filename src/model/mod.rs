@@ -25,6 +25,8 @@ pub mod run_info;
 pub mod run_result;
 /// A suite file as the page lists it.
 pub mod suite_info;
+/// Controls and bidi overrides from a target, made visible wherever text is read.
+pub mod visible_text;
 
 pub use api_error::ApiError;
 pub use case_outcome::CaseOutcome;
@@ -37,3 +39,4 @@ pub use log_query::LogQuery;
 pub use run_info::{is_plain_name, parse_label, CaseCounts, Labels, RunInfo, RunKind, RunStatus};
 pub use run_result::{CaseResult, RunResult, StepResult};
 pub use suite_info::SuiteInfo;
+pub use visible_text::visible;

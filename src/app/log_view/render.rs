@@ -12,6 +12,7 @@
 //! no inner elements. The relative-time view wraps the clock time in a
 //! `.ts` element that CSS shrinks away and replaces with `data-rt`.
 
+use crate::model::visible_text::{acting, write_escape};
 use crate::model::LogLine;
 use std::fmt::Write;
 
@@ -22,8 +23,12 @@ pub fn escaped(text: &str) -> String {
     out
 }
 
+/// Markup as text, and controls and bidi overrides made visible (see
+/// `model::visible_text`): a line from a target can neither add elements
+/// nor forge, hide or reorder what the reader sees.
 pub fn escape(text: &str, out: &mut String) {
-    // Runs of plain text are copied whole; only the five special bytes are replaced.
+    // Runs of plain text are copied whole; only the five special bytes, the
+    // control bytes and the bidi controls (0xE2-led) are looked at further.
     let mut from = 0;
     for (i, b) in text.bytes().enumerate() {
         let entity = match b {
@@ -32,6 +37,17 @@ pub fn escape(text: &str, out: &mut String) {
             b'&' => "&amp;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            b'\t' => continue,
+            0..=0x1f | 0x7f | 0xc2 | 0xe2 => {
+                let c = text[i..].chars().next().unwrap_or_default();
+                if !acting(c) {
+                    continue;
+                }
+                out.push_str(&text[from..i]);
+                write_escape(c, out);
+                from = i + c.len_utf8();
+                continue;
+            }
             _ => continue,
         };
         out.push_str(&text[from..i]);
