@@ -24,6 +24,7 @@ test("the history shows when each run started and how long it took, filters by s
   await endedRun(request, id);
   const bench = await benchRun(request, 3);
   await page.goto("/");
+  await expect(page.locator(".hydration")).toHaveAttribute("data-hydrated", "true");
   const row = page.locator(`li.run[data-run="${id}"]`);
   await expect(row.locator(".run-started")).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   await expect(row.locator(".run-duration")).toHaveText(/^\d+\.\d\d s$/);
@@ -56,6 +57,8 @@ test("the history pages beyond the newest 200 runs, in the page and in the API",
   const api = await (await request.get(`/api/runs?kind=bench&limit=2&before=${ids[202]}`)).json();
   expect(api.map((r: any) => r.id)).toEqual([ids[201], ids[200]]);
   await page.goto("/");
+  // A choice made before the wasm hydrates the page is not heard: wait for it.
+  await expect(page.locator(".hydration")).toHaveAttribute("data-hydrated", "true");
   await page.locator("#runs-kind").selectOption("bench");
   await expect(page.locator("li.run")).toHaveCount(200);
   await expect(page.locator(`li.run[data-run="${ids[202]}"]`)).toHaveCount(1);
