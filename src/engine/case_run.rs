@@ -255,8 +255,19 @@ impl CaseRun<'_> {
         match &step.kind {
             StepKind::Sql(sql) => match self.conns.take(&sql.target).await {
                 Ok(mut conn) => {
-                    let result = sql_step::run_sql(sql, &step.span, &mut conn, vars, out).await;
-                    self.conns.put_back(&sql.target, conn);
+                    let run = sql_step::run_sql(sql, &step.span, &mut conn, vars, out);
+                    let result = tokio::time::timeout(sql.timeout, run).await.unwrap_or_else(|_| {
+                        Err(StepError::new(&step.span, StepErrorKind::Timeout { after: sql.timeout }))
+                    });
+                    // A connection cut under its statement, or left in the
+                    // middle of one, is not used again: the next step (an
+                    // undo, the next case) takes a fresh one from the pool.
+                    match &result {
+                        Err(StepError {
+                            kind: StepErrorKind::Connection(_) | StepErrorKind::Timeout { .. }, ..
+                        }) => conn.discard(),
+                        _ => self.conns.put_back(&sql.target, conn),
+                    }
                     result
                 }
                 Err(e) => {

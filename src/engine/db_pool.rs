@@ -138,6 +138,16 @@ fn server_pool<DB: sqlx::Database>(max: u32) -> sqlx::pool::PoolOptions<DB> {
 }
 
 impl DbConn {
+    /// Drops the connection without giving it back to its pool: its session
+    /// is gone or in an unknown state (cut, or left mid-statement).
+    pub fn discard(mut self) {
+        match &mut self {
+            DbConn::Sqlite(c) => c.close_on_drop(),
+            DbConn::MySql(c) => c.close_on_drop(),
+            DbConn::Postgres(c) => c.close_on_drop(),
+        }
+    }
+
     pub async fn execute(&mut self, sql: &str, params: &[SqlParam]) -> Result<SqlResult, sqlx::Error> {
         match self {
             DbConn::Sqlite(conn) => {

@@ -20,12 +20,15 @@ pub struct StepError {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepErrorKind {
-    /// An HTTP request got no answer within the step's timeout.
+    /// An HTTP request or a SQL statement got no answer within the step's timeout.
     Timeout { after: Duration },
     /// An HTTP request could not be sent or its answer read.
     Http(String),
     /// The database refused the statement (in its own words).
     Sql(String),
+    /// The connection failed under the statement (cut, reset, closed): the
+    /// connection is not used again; the next step takes a fresh one.
+    Connection(String),
     /// The step's database target gave no connection.
     Target { target: String, why: TargetTrouble },
     /// A variable the step needs was never captured (an earlier step failed).
@@ -67,6 +70,7 @@ impl StepError {
         let kind = match self.kind {
             Http(m) => Http(r.redact(m)),
             Sql(m) => Sql(r.redact(m)),
+            Connection(m) => Connection(r.redact(m)),
             Target { target, why: TargetTrouble::NoConnection(m) } => {
                 Target { target, why: TargetTrouble::NoConnection(r.redact(m)) }
             }
@@ -85,6 +89,7 @@ impl fmt::Display for StepError {
         match &self.kind {
             StepErrorKind::Timeout { after } => write!(f, "timed out after {} ms", after.as_millis()),
             StepErrorKind::Http(m) | StepErrorKind::Sql(m) | StepErrorKind::Expectation(m) => f.write_str(m),
+            StepErrorKind::Connection(m) => write!(f, "the connection failed: {m}"),
             StepErrorKind::NotYet(m) => write!(f, "until: {m}"),
             StepErrorKind::Target { target, why: TargetTrouble::Unavailable } => {
                 write!(f, "target `{target}` is unavailable")

@@ -29,6 +29,7 @@ pub async fn run_sql(step: &SqlStep, span: &Span, conn: &mut DbConn, vars: &Vars
     let result = conn.execute(&step.sql, &params).await;
     let ms = started.elapsed().as_millis();
     let result = match (result, &step.expect.error) {
+        (Err(e), _) if connection_lost(&e) => return Err(fail(StepErrorKind::Connection(driver_message(&e)))),
         (Err(e), Some(wanted)) => {
             let msg = driver_message(&e);
             return if msg.contains(wanted.as_str()) {
@@ -93,6 +94,12 @@ fn typed(template: &str, rendered: String) -> SqlParam {
 }
 
 /// The database's own words when it has them (what the seed logged), else sqlx's.
+/// The error came from under the statement (the wire, not the database):
+/// the session is gone or in an unknown state.
+fn connection_lost(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed)
+}
+
 pub fn driver_message(e: &sqlx::Error) -> String {
     match e.as_database_error() {
         Some(db) => match db.code() {

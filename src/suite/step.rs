@@ -9,6 +9,10 @@ use std::time::Duration;
 
 /// Per-request budget of an HTTP step that sets no `timeout`.
 pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Per-statement budget of a SQL step that sets no `timeout`: a database
+/// that accepts and never answers must not hold a run (or a case without a
+/// `timeout` of its own) forever.
+pub const DEFAULT_SQL_TIMEOUT: Duration = Duration::from_secs(30);
 /// The most of a response body an HTTP step reads unless it sets
 /// `max_body`: a smoke check looks at a status and a few fields, and a
 /// target that answers gigabytes (or never stops) must not fill the runner.
@@ -78,6 +82,8 @@ pub struct SqlStep {
     pub sql: String,
     /// Bound by the driver, never templated into the SQL text.
     pub params: Vec<SqlParamTemplate>,
+    /// The statement's budget (`timeout`).
+    pub timeout: Duration,
     pub expect: SqlExpect,
     /// With `retry`: tried again while this does not hold.
     pub until: Option<SqlExpect>,

@@ -8,7 +8,7 @@ use super::load_context::{toml_to_json, LoadCx};
 use super::raw;
 use super::step::{
     Body, HttpCapture, HttpExpect, HttpStep, JsonCheck, JsonPath, JsonType, Method, Predicate, Retry, SqlCapture,
-    SqlExpect, SqlParamTemplate, SqlStep, Step, StepKind, DEFAULT_HTTP_TIMEOUT, DEFAULT_MAX_BODY,
+    SqlExpect, SqlParamTemplate, SqlStep, Step, StepKind, DEFAULT_HTTP_TIMEOUT, DEFAULT_MAX_BODY, DEFAULT_SQL_TIMEOUT,
 };
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -147,6 +147,7 @@ pub fn lower_step(cx: &mut LoadCx, scope: &StepScope, st: &raw::Step, at: usize,
             target: target?,
             sql: sql.get_ref().clone(),
             params: st.params.iter().map(|p| param(p.get_ref())).collect(),
+            timeout: timeout.unwrap_or(DEFAULT_SQL_TIMEOUT),
             expect: sql_expect(expect),
             until: st.until.clone().map(sql_expect),
             captures: sql_captures,

@@ -98,7 +98,7 @@ impl Drop for Worker {
     }
 }
 
-/// A TCP proxy to PostgreSQL whose connections the test can cut: every
+/// A TCP proxy (to PostgreSQL or MariaDB) whose connections the test can cut: every
 /// open one is closed, and new ones are refused while it is cut.
 pub struct Proxy {
     pub port: u16,
@@ -108,7 +108,11 @@ pub struct Proxy {
 
 impl Proxy {
     pub async fn start(target: String) -> Proxy {
-        let port = closed_port();
+        Proxy::start_on(closed_port(), target).await
+    }
+
+    /// [`Proxy::start`] on a port chosen beforehand.
+    pub async fn start_on(port: u16, target: String) -> Proxy {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let cut = Arc::new(AtomicBool::new(false));
         let (generation, _) = tokio::sync::watch::channel(0u64);

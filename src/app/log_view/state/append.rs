@@ -6,7 +6,6 @@
 //! `LogState`'s.
 
 use super::budget::{DRAWN_TAIL, DRAW_ALL_UPTO};
-use super::lines::end_section;
 use super::LogState;
 use crate::model::{LogLine, LogOutline};
 use leptos::prelude::*;
@@ -68,7 +67,9 @@ impl LogState {
         let section = self.lines.section_for(group[0].seq, &group[0].case);
         self.push_chunks(&section, &group[skipped..], raw, drawn_from);
         if let Some(end) = group.iter().rev().find_map(|l| l.end.as_ref()) {
-            end_section(&section, end);
+            // Cases run in parallel interleave: each stretch of a case's lines
+            // is a section of its own, and all of them end with the case.
+            self.lines.end_case(&group[0].case, end);
         }
     }
 
@@ -100,7 +101,7 @@ impl LogState {
             self.push_chunks(&section, &gaps[..mine], &raw, 0);
             gaps = &gaps[mine..];
             if let Some(end) = &mark.end {
-                end_section(&section, end);
+                self.lines.end_case(&mark.case, end);
             }
         }
     }

@@ -233,8 +233,25 @@ impl Lines {
     }
 
     /// Case durations of the finished cases, for the summary chart.
+    /// Each case once (a parallel case's lines may be in several sections).
     pub fn case_durations(&self) -> Vec<(String, CaseEnd)> {
-        self.sections.with(|s| s.iter().filter_map(|x| Some((x.case.clone()?, x.end.get()?))).collect())
+        let mut seen = std::collections::HashSet::new();
+        self.sections.with(|s| {
+            s.iter()
+                .filter_map(|x| Some((x.case.clone()?, x.end.get()?)))
+                .filter(|(case, _)| seen.insert(case.clone()))
+                .collect()
+        })
+    }
+
+    /// `case` has ended: every section of its lines still open ends with it.
+    pub fn end_case(&self, case: &Option<String>, end: &CaseEnd) {
+        let open: Vec<Section> = self.sections.with_untracked(|s| {
+            s.iter().filter(|x| &x.case == case && x.end.get_untracked().is_none()).cloned().collect()
+        });
+        for section in &open {
+            end_section(section, end);
+        }
     }
 }
 
