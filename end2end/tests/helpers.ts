@@ -1,5 +1,8 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { resolve } from "node:path";
 
 /** Starts a run of a suite file through the public API and returns its id. */
 export async function startRun(request: APIRequestContext, suite = "demo.toml"): Promise<number> {
@@ -95,4 +98,33 @@ export function freePort(): Promise<number> {
       s.close(() => ok(port));
     });
   });
+}
+
+/** The server binary cargo leptos builds, and the folder it runs from. */
+export const bin = resolve(__dirname, "../../target/debug/livesmoke");
+const root = resolve(__dirname, "../..");
+
+/**
+ * `livesmoke serve <args…>` on a free port (the embedded default, whatever
+ * LIVESMOKE_DB says), once `GET /api/suites` answers `ready` (within 30 s).
+ */
+export async function serve(args: string[], ready = 200): Promise<{ server: ChildProcess; base: string }> {
+  expect(existsSync(bin), `${bin} is built by cargo leptos`).toBe(true);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, LEPTOS_SITE_ROOT: "target/site", LEPTOS_OUTPUT_NAME: "livesmoke" };
+  delete env.LIVESMOKE_DB;
+  const server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/suites`)).status === ready) return { server, base };
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`${base} did not answer within 30 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

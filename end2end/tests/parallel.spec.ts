@@ -1,24 +1,20 @@
 import { expect, test } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { freePort, waitDone, watchConsole } from "./helpers";
+import { join } from "node:path";
+import { serve, waitDone, watchConsole } from "./helpers";
 
 // A suite whose cases run at once (`parallel = 4`): their lines interleave,
 // each stretch of a case's lines sits under that case's header, and when the
 // run ends every one of those headers shows its case's outcome; the chart
 // names each case once.
 
-const bin = resolve(__dirname, "../../target/debug/livesmoke");
-const root = resolve(__dirname, "../..");
-
 let server: ChildProcess | undefined;
 let dir = "";
 let base = "";
 
 test.beforeAll(async () => {
-  expect(existsSync(bin), `${bin} is built by cargo leptos`).toBe(true);
   dir = mkdtempSync(join(tmpdir(), "livesmoke-parallel-"));
   const suites = join(dir, "suites");
   mkdirSync(suites);
@@ -29,23 +25,7 @@ test.beforeAll(async () => {
     for (let i = 0; i < 4; i++) text += `  [[case.step]]\n  sql = "${busy}"\n`;
   }
   writeFileSync(join(suites, "lanes.toml"), text);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, LEPTOS_SITE_ROOT: "target/site", LEPTOS_OUTPUT_NAME: "livesmoke" };
-  delete env.LIVESMOKE_DB;
-  server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--suites", suites, "--data", join(dir, "data")], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/suites`)).ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) throw new Error(`${base} did not answer within 30 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  ({ server, base } = await serve(["--suites", suites, "--data", join(dir, "data")]));
 });
 
 test.afterAll(() => {

@@ -1,16 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { freePort, watchConsole } from "./helpers";
+import { join } from "node:path";
+import { bin, serve, watchConsole } from "./helpers";
 
 // From the deploy pipeline, in the browser: a server with tokens on asks for
 // one once and keeps the session; a run is compared with the one before it,
 // the differences first; a running run is cancelled from its page and cleans up.
-
-const bin = resolve(__dirname, "../../target/debug/livesmoke");
-const root = resolve(__dirname, "../..");
 
 let server: ChildProcess | undefined;
 let dir = "";
@@ -18,7 +15,6 @@ let base = "";
 let token = "";
 
 test.beforeAll(async () => {
-  expect(existsSync(bin), `${bin} is built by cargo leptos`).toBe(true);
   dir = mkdtempSync(join(tmpdir(), "livesmoke-pipeline-"));
   const suites = join(dir, "suites");
   mkdirSync(suites);
@@ -38,23 +34,7 @@ test.beforeAll(async () => {
   writeFileSync(join(suites, "slow.toml"), slow);
   const data = join(dir, "data");
   token = execFileSync(bin, ["token", "create", "e2e", "--scope", "run", "--data", data]).toString().trim();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, LEPTOS_SITE_ROOT: "target/site", LEPTOS_OUTPUT_NAME: "livesmoke" };
-  delete env.LIVESMOKE_DB; // the embedded default: tokens in the data directory
-  server = spawn(bin, ["serve", "--auth", "--addr", `127.0.0.1:${port}`, "--suites", suites, "--data", data], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/suites`)).status === 401) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) throw new Error(`${base} did not answer within 30 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  ({ server, base } = await serve(["--auth", "--suites", suites, "--data", data], 401));
 });
 
 test.afterAll(() => {
