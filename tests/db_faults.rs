@@ -108,7 +108,10 @@ name = "last"
     let run = run_suite_text(&suite, opts);
     let cut = async {
         tokio::time::sleep(Duration::from_millis(1200)).await;
-        proxy.cut_for(outage).await;
+        match outage.is_zero() {
+            true => proxy.drop_connections(),
+            false => proxy.cut_for(outage).await,
+        }
     };
     let ((report, lines), ()) = tokio::time::timeout(Duration::from_secs(60), async { tokio::join!(run, cut) })
         .await

@@ -138,6 +138,12 @@ impl Proxy {
         Proxy { port, cut, generation }
     }
 
+    /// Closes every open connection; new ones are let through as before
+    /// (a database restarting at once, a balancer dropping its connections).
+    pub fn drop_connections(&self) {
+        self.generation.send_modify(|g| *g += 1);
+    }
+
     /// Cuts every connection and refuses new ones for `outage`.
     pub async fn cut_for(&self, outage: Duration) {
         self.cut.store(true, Ordering::SeqCst);
