@@ -13,7 +13,7 @@ use super::sql_step::{self, StepResult};
 use super::Cancel;
 use crate::logging::Logger;
 use crate::model::{CaseEnd, CaseOutcome, Level, Phase, StepResult as StepTime};
-use crate::suite::step::{OnFail, Step, StepKind};
+use crate::suite::step::{OnFail, SetupStep, Step, StepKind};
 use crate::suite::vars::Vars;
 use crate::suite::Case;
 use std::collections::BTreeMap;
@@ -46,6 +46,17 @@ fn worth_retrying(e: &StepError, step: &Step) -> bool {
         StepErrorKind::NotYet(_) => true,
         _ => !has_until || !e.is_failure(),
     }
+}
+
+/// Why setup steps stopped before their end.
+pub(super) enum SetupStop {
+    Cancelled(CaseReason),
+    /// Step `n` did not succeed (already logged, on `log`).
+    Failed {
+        n: u32,
+        error: StepError,
+        log: Logger,
+    },
 }
 
 /// What a case's steps leave behind for its report: each step's time, and
@@ -130,6 +141,31 @@ impl CaseRun<'_> {
         failed
     }
 
+    /// Setup steps in order (a case's or the suite's), the undo of each
+    /// noted once its step succeeded. The first that does not succeed is
+    /// logged and stops them, as does a cancel.
+    pub(super) async fn setup<'s>(
+        &self,
+        steps: &'s [SetupStep],
+        vars: &mut Vars,
+        undo: &mut Vec<(u32, &'s Step)>,
+        rec: &mut Record,
+    ) -> Result<(), SetupStop> {
+        for (i, setup) in steps.iter().enumerate() {
+            let n = i as u32 + 1;
+            let log = self.log.for_step(Phase::Setup, Some(n));
+            self.go_on(&log).await.map_err(SetupStop::Cancelled)?;
+            if let Err(error) = self.step(&setup.step, vars, &log, (Phase::Setup, n), rec).await {
+                log.error(error.to_string()).await;
+                return Err(SetupStop::Failed { n, error, log });
+            }
+            if let Some(u) = &setup.undo {
+                undo.push((n, u));
+            }
+        }
+        Ok(())
+    }
+
     /// Setup then steps. The first failed setup step ends the case as `error`.
     async fn run_main<'s>(
         &self,
@@ -138,18 +174,13 @@ impl CaseRun<'_> {
         undo: &mut Vec<(u32, &'s Step)>,
         rec: &mut Record,
     ) -> Result<(), CaseReason> {
-        for (i, setup) in case.setup.iter().enumerate() {
-            let n = i as u32 + 1;
-            let log = self.log.for_step(Phase::Setup, Some(n));
-            self.go_on(&log).await?;
-            if let Err(error) = self.step(&setup.step, vars, &log, (Phase::Setup, n), rec).await {
-                log.error(error.to_string()).await;
+        match self.setup(&case.setup, vars, undo, rec).await {
+            Ok(()) => {}
+            Err(SetupStop::Cancelled(why)) => return Err(why),
+            Err(SetupStop::Failed { n, error, log }) => {
                 log.error(Msg::SetupFailed.render(self.lang)).await;
                 self.skipped(&log, case.setup.len() - n as usize + case.steps.len()).await;
                 return Err(CaseReason::Step { phase: Phase::Setup, n, error });
-            }
-            if let Some(u) = &setup.undo {
-                undo.push((n, u));
             }
         }
         let mut result = Ok(());

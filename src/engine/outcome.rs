@@ -109,7 +109,7 @@ impl RunReport {
 
     /// As [`RunResult::counts`].
     pub fn counts(&self) -> CaseCounts {
-        self.result().counts()
+        CaseCounts::of_run(self.cases.iter().map(CaseReport::tally), !self.cleanup_errors.is_empty())
     }
 
     pub fn status(&self) -> RunStatus {

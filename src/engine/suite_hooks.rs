@@ -10,10 +10,9 @@
 //! first, then every teardown step, each independent of the others. A failed
 //! cleanup step is the run's own cleanup failure (exit 5 when all passed).
 
-use super::case_run::{CaseRun, Record};
+use super::case_run::{CaseRun, Record, SetupStop};
 use super::messages::Msg;
 use super::run_error::{CaseReason, StepError};
-use crate::model::Phase;
 use crate::suite::step::{SetupStep, Step};
 use crate::suite::vars::Vars;
 
@@ -29,24 +28,16 @@ impl CaseRun<'_> {
     /// Runs the suite's setup steps in order; `vars` gains their captures.
     pub async fn suite_setup<'s>(&self, steps: &'s [SetupStep], vars: &mut Vars) -> SuiteSetup<'s> {
         let mut undo = Vec::new();
-        let mut rec = Record::default();
-        for (i, setup) in steps.iter().enumerate() {
-            let n = i as u32 + 1;
-            let log = self.log.for_step(Phase::Setup, Some(n));
-            if let Err(cancelled) = self.go_on(&log).await {
-                return SuiteSetup { undo, failed: Some(cancelled) };
-            }
-            if let Err(error) = self.step(&setup.step, vars, &log, (Phase::Setup, n), &mut rec).await {
-                log.error(error.to_string()).await;
+        let failed = match self.setup(steps, vars, &mut undo, &mut Record::default()).await {
+            Ok(()) => None,
+            Err(SetupStop::Cancelled(why)) => Some(why),
+            Err(SetupStop::Failed { n, error, log }) => {
                 log.error(Msg::SuiteSetupFailed.render(self.lang)).await;
-                let error = error.redacted(&self.plan.redactor);
-                return SuiteSetup { undo, failed: Some(CaseReason::SuiteSetup { n, error }) };
+                // Every case's report carries it: masked here, once.
+                Some(CaseReason::SuiteSetup { n, error: error.redacted(&self.plan.redactor) })
             }
-            if let Some(u) = &setup.undo {
-                undo.push((n, u));
-            }
-        }
-        SuiteSetup { undo, failed: None }
+        };
+        SuiteSetup { undo, failed }
     }
 
     /// The suite's cleanup: the setup's undos, newest first, then its

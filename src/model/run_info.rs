@@ -94,6 +94,17 @@ impl CaseCounts {
         c
     }
 
+    /// [`CaseCounts::of`] a run's cases, and its own cleanup (the suite's
+    /// setup undos and teardown): a failed one counts as one more cleanup failed.
+    pub fn of_run(
+        cases: impl IntoIterator<Item = (super::CaseOutcome, bool, bool)>,
+        suite_cleanup_failed: bool,
+    ) -> Self {
+        let mut c = CaseCounts::of(cases);
+        c.cleanup_failed += u32::from(suite_cleanup_failed);
+        c
+    }
+
     /// The CLI's exit code for a run ending so: 0 all passed; 3 any error,
     /// or cancelled (it did not run whole); 4 assertion failures only; 5 all
     /// passed but some cleanup failed.

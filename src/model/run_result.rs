@@ -23,11 +23,9 @@ pub struct RunResult {
 }
 
 impl RunResult {
-    /// The cases' counts; a failed suite cleanup counts as one more cleanup failed.
     pub fn counts(&self) -> CaseCounts {
-        let mut c = CaseCounts::of(self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.is_flaky())));
-        c.cleanup_failed += u32::from(!self.cleanup_errors.is_empty());
-        c
+        let cases = self.cases.iter().map(|c| (c.outcome, c.cleanup_ok, c.is_flaky()));
+        CaseCounts::of_run(cases, !self.cleanup_errors.is_empty())
     }
 
     /// The CLI's exit code for this run, wherever it ran (see [`CaseCounts::exit_code`]).
