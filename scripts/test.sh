@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy (server and wasm), cargo test (log
-# store, loader, producer on SQLite, MariaDB and PostgreSQL), the Playwright
+# store, loader, producer on SQLite, MariaDB and PostgreSQL), the HTTP API
+# against its OpenAPI document (scripts/api_contract.sh), the Playwright
 # suite in Debian's chromium through `cargo leptos end-to-end`, and a release
 # build (which runs wasm-opt). Installs whatever is missing first.
 set -euo pipefail
@@ -15,6 +16,9 @@ echo "== clippy";  RUSTFLAGS="--cfg erase_components" cargo clippy --locked --al
                    cargo clippy --locked --lib --no-default-features --features hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 echo "== cargo test"
 RUSTFLAGS="--cfg erase_components" cargo test --locked --no-default-features --features ssr
+
+echo "== API contract (Schemathesis against /api/openapi.json)"
+./scripts/api_contract.sh
 
 echo "== end-to-end"
 rm -f end2end/test-results/results.json

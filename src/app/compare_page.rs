@@ -13,9 +13,22 @@ use leptos_router::hooks::use_query_map;
 /// suite and env). A step is slower when it took both `pct` percent and
 /// `ms` milliseconds more.
 #[server(prefix = "/api", endpoint = "compare", input = GetUrl)]
-pub async fn compare_runs(base: String, head: u64, pct: Option<u32>, ms: Option<u64>) -> Result<Comparison, ApiError> {
+pub async fn compare_runs(
+    base: String,
+    head: u64,
+    pct: Option<String>,
+    ms: Option<String>,
+) -> Result<Comparison, ApiError> {
+    use crate::model::log_query::optional_number;
     use crate::runs::compare_runs::{compare_runs, Base};
     let state = crate::server::state::app_state()?;
+    let pct = match optional_number("pct", pct.as_deref())? {
+        // At most i32::MAX, as the OpenAPI document says (an int32).
+        Some(p) if p <= i32::MAX as u64 => Some(p as u32),
+        Some(p) => return Err(ApiError::bad_request(format!("bad query: pct: {p} is too large"))),
+        None => None,
+    };
+    let ms = optional_number("ms", ms.as_deref())?;
     let base: Base = base.parse().map_err(|e| ApiError::bad_request(format!("bad query: base: {e}")))?;
     let d = crate::model::Thresholds::default();
     let t = crate::model::Thresholds { pct: pct.unwrap_or(d.pct), ms: ms.unwrap_or(d.ms) };

@@ -25,13 +25,17 @@ pub async fn list_runs(
     status: Option<String>,
     env: Option<String>,
     kind: Option<String>,
-    before: Option<u64>,
-    limit: Option<u32>,
-    id: Option<u64>,
+    before: Option<String>,
+    limit: Option<String>,
+    id: Option<String>,
     label: Option<String>,
 ) -> Result<Vec<RunInfo>, ApiError> {
+    use crate::model::log_query::optional_number;
     use crate::model::RunKind;
     let state = crate::server::state::app_state()?;
+    let before = optional_number("before", before.as_deref())?;
+    let id = optional_number("id", id.as_deref())?;
+    let limit = optional_number("limit", limit.as_deref())?;
     let given = |v: Option<String>| v.filter(|v| !v.is_empty());
     let status = match given(status) {
         Some(s) => Some(RunStatus::parse(&s).ok_or_else(|| {
@@ -47,6 +51,10 @@ pub async fn list_runs(
             ApiError::bad_request(format!("bad query: kind: expected suite, bench or all, got `{k}`"))
         })?),
     };
+    // Ids are SQL integers: a larger number names no run, and a filter by it is a mistake.
+    if let Some(n) = [before, id].into_iter().flatten().find(|&n| n > i64::MAX as u64) {
+        return Err(ApiError::bad_request(format!("bad query: {n} is larger than any run id")));
+    }
     // Asked for by id (a run's page), a run is listed whatever its kind.
     let kind = if id.is_some() { None } else { kind };
     let filter = crate::runs::run_registry::RunFilter {
@@ -59,7 +67,11 @@ pub async fn list_runs(
             .transpose()?,
         kind,
         before,
-        limit: limit.unwrap_or(PAGE).clamp(1, PAGE),
+        limit: match limit {
+            None => PAGE,
+            Some(n) if (1..=PAGE.into()).contains(&n) => n as u32,
+            Some(n) => return Err(ApiError::bad_request(format!("limit must be between 1 and {PAGE}, got {n}"))),
+        },
     };
     state.registry.list(&filter).await.map_err(|e| ApiError::internal(e.to_string()))
 }
@@ -169,7 +181,7 @@ async fn refresh(
         some(&asked.status),
         some(&asked.env),
         some(&asked.kind),
-        asked.before,
+        asked.before.map(|b| b.to_string()),
         None,
         None,
         // Half-typed (`deploy`, `deploy=`) is not a filter yet.
@@ -185,7 +197,7 @@ async fn refresh(
     }
     let mut all = page.clone();
     if let Some(id) = selected.try_get_untracked().flatten().filter(|id| !page.iter().any(|r| r.id == *id)) {
-        if let Ok(one) = list_runs(None, None, None, None, None, None, Some(id), None).await {
+        if let Ok(one) = list_runs(None, None, None, None, None, None, Some(id.to_string()), None).await {
             all.extend(one);
         }
     }

@@ -38,7 +38,7 @@ pub async fn start_run(
     let labels = labels
         .unwrap_or_default()
         .lines()
-        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.trim_matches([' ', '\t', '\r']).is_empty())
         .map(|l| crate::model::parse_label(l).map_err(|e| ApiError::bad_request(format!("bad query: {e}"))))
         .collect::<Result<_, _>>()?;
     let tags = tags.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();

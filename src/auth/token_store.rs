@@ -27,7 +27,7 @@ pub struct Grant {
 }
 
 /// A token as `token list` and `GET /api/tokens` show it (never the token).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub name: String,
     pub scope: Scope,

@@ -12,7 +12,7 @@ use super::run_error::{CaseReason, StepError, StepErrorKind, TargetTrouble};
 use super::sql_step::{self, StepResult};
 use super::Cancel;
 use crate::logging::Logger;
-use crate::model::{CaseEnd, CaseOutcome, Level, Phase, StepResult as StepTime};
+use crate::model::{long_line, CaseEnd, CaseOutcome, Level, Phase, StepResult as StepTime};
 use crate::suite::step::{OnFail, SetupStep, Step, StepKind};
 use crate::suite::vars::Vars;
 use crate::suite::Case;
@@ -252,7 +252,7 @@ impl CaseRun<'_> {
             let why = e.clone().redacted(&self.plan.redactor).to_string();
             let msg = Msg::AttemptFailed { n: attempt, of: tries, why: &why, pause_ms: pause.as_millis() };
             log.warning(msg.render(self.lang)).await;
-            failed_attempts.push(format!("attempt {attempt}/{tries}: {why}"));
+            failed_attempts.push(format!("attempt {attempt}/{tries}: {}", long_line::shortened(&why)));
             tokio::time::sleep(pause).await;
             attempt += 1;
         };

@@ -2,6 +2,7 @@
 //! pass (typed and positioned, secrets masked) and how long it took.
 
 use super::run_error::{CaseReason, StepError};
+use crate::model::long_line::shortened;
 use crate::model::{visible, CaseCounts, CaseOutcome, CaseResult, RunResult, RunStatus, StepResult};
 use crate::suite::error::Pointed;
 use std::collections::BTreeMap;
@@ -50,7 +51,7 @@ impl CaseReport {
             (Some(reason), Some(span), false) => {
                 let verb = if self.outcome == CaseOutcome::Failed { "failed" } else { "errored" };
                 // One line whatever the target answered: the pointer's own lines stay its own.
-                let message = format!("case `{}` {verb}: {}", self.name, visible(&reason.to_string()));
+                let message = format!("case `{}` {verb}: {}", self.name, visible(&shortened(&reason.to_string())));
                 let p = Pointed {
                     file: &span.file,
                     line: span.line,
@@ -78,9 +79,10 @@ impl CaseReport {
         }
     }
 
-    /// The reason as text (`step #1: …`), without its position.
+    /// The reason as text (`step #1: …`), without its position; as long as
+    /// a log line is shown (it quotes what the target answered).
     pub fn reason_text(&self) -> Option<String> {
-        self.reason.as_ref().map(|r| r.to_string())
+        self.reason.as_ref().map(|r| shortened(&r.to_string()).into_owned())
     }
 }
 

@@ -10,7 +10,7 @@ use super::file_readers::FileReaders;
 use super::log_file::{self, LogFileWriter};
 use super::now_ms;
 use super::page_lines::PageLines;
-use crate::model::{LogLine, LogPage};
+use crate::model::{long_line, LogLine, LogPage};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -180,14 +180,17 @@ impl LogStore {
             let total = st.last_seq;
             let ring_first = st.ring.front().map_or(total + 1, LogLine::first_seq);
             let mut disk = None;
+            // A reader of whole lines reads the file as far as it goes: the
+            // ring holds long lines cut.
+            let from_ring = after + 1 >= ring_first && !(L::WHOLE && after < st.persisted);
             if after < total {
-                if after + 1 >= ring_first {
+                if from_ring {
                     ring_after(&st.ring, after, limit, &mut lines);
                 } else if after < st.persisted {
                     disk = Some(DiskRead {
                         offset: log_file::start_offset(&st.index, after),
                         end: log_file::end_offset(&st.index, after + limit as u64),
-                        upto: st.persisted.min(ring_first - 1),
+                        upto: if L::WHOLE { st.persisted } else { st.persisted.min(ring_first - 1) },
                         gap: None,
                     });
                     if st.persisted + 1 < ring_first {
@@ -268,6 +271,10 @@ impl LogStore {
     }
 
     fn commit_lines(&self, run: &RunLog, lines: &mut Vec<LogLine>, persisted: u64, index: &[u64]) {
+        // Memory holds lines as they are shown; the file keeps them whole.
+        for line in lines.iter_mut() {
+            long_line::shorten(&mut line.msg);
+        }
         let mut st = run.state.lock().unwrap();
         if let Some(last) = lines.last() {
             st.last_seq = last.seq;

@@ -9,11 +9,14 @@
 //! [`super::log_store`], over [`PageLines`]; what a sink makes of the lines
 //! is the sink's business.
 
-use crate::model::LogLine;
+use crate::model::{long_line, LogLine};
 use std::io;
 
 /// Where a read puts its lines, in seq order.
 pub trait PageLines: Default + Send + 'static {
+    /// Wants every line whole: read from the run's file as far as it goes
+    /// (memory holds long lines cut).
+    const WHOLE: bool = false;
     /// How many lines (gap markers count as one) it holds.
     fn count(&self) -> usize;
     /// The seq of the last line pushed.
@@ -38,7 +41,34 @@ impl PageLines for Vec<LogLine> {
     }
 
     fn push_stored(&mut self, _seq: u64, json: &[u8]) -> io::Result<()> {
-        Vec::push(self, serde_json::from_slice(json).map_err(io::Error::other)?);
+        let mut line: LogLine = serde_json::from_slice(json).map_err(io::Error::other)?;
+        long_line::shorten(&mut line.msg);
+        Vec::push(self, line);
+        Ok(())
+    }
+}
+
+/// Lines as the run's file keeps them, long ones whole: the raw downloads.
+#[derive(Debug, Default)]
+pub struct WholeLines(pub Vec<LogLine>);
+
+impl PageLines for WholeLines {
+    const WHOLE: bool = true;
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn last_seq(&self) -> Option<u64> {
+        self.0.last_seq()
+    }
+
+    fn push(&mut self, line: &LogLine) {
+        self.0.push(line.clone());
+    }
+
+    fn push_stored(&mut self, _seq: u64, json: &[u8]) -> io::Result<()> {
+        self.0.push(serde_json::from_slice(json).map_err(io::Error::other)?);
         Ok(())
     }
 }

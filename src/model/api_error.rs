@@ -25,6 +25,8 @@ pub enum ApiError {
     Forbidden(String),
     /// No such run or suite file: 404.
     NotFound(String),
+    /// A request body larger than the server takes: 413.
+    TooLarge(String),
     /// A suite file that exists but cannot run (invalid, with file:line:col): 422.
     Unprocessable(String),
     /// Our fault (storage, registry): 500.
@@ -60,6 +62,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => 401,
             ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
+            ApiError::TooLarge(_) => 413,
             ApiError::Unprocessable(_) => 422,
             ApiError::Internal(_) => 500,
             ApiError::Network(_) => 0,
@@ -73,6 +76,7 @@ impl ApiError {
             | ApiError::Unauthorized(m)
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
+            | ApiError::TooLarge(m)
             | ApiError::Unprocessable(m)
             | ApiError::Internal(m)
             | ApiError::Network(m) => m,
@@ -80,10 +84,13 @@ impl ApiError {
     }
 }
 
-/// The JSON body of an error reply.
+/// The JSON body of an error reply (named `ApiError` in the OpenAPI document).
 #[derive(Serialize, Deserialize)]
-struct WireError {
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = ApiError))]
+pub struct WireError {
+    /// The reply's HTTP status.
     status: u16,
+    /// What went wrong, for a person: the argument, file:line:col or run at fault.
     error: String,
 }
 
@@ -100,6 +107,7 @@ impl From<WireError> for ApiError {
             401 => ApiError::Unauthorized(w.error),
             403 => ApiError::Forbidden(w.error),
             404 => ApiError::NotFound(w.error),
+            413 => ApiError::TooLarge(w.error),
             422 => ApiError::Unprocessable(w.error),
             0 => ApiError::Network(w.error),
             _ => ApiError::Internal(w.error),

@@ -7,6 +7,7 @@ use std::fmt;
 /// `"skipped"`; the page compares the enum, never the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CaseOutcome {
     Passed,
     Failed,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 /// When a step counts as slower: both more than `pct` percent and more than
 /// `ms` milliseconds over the base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Thresholds {
     pub pct: u32,
     pub ms: u64,
@@ -32,6 +33,7 @@ impl Thresholds {
 /// What happened to one case between base and head, worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Change {
     /// Its outcome got worse, or a step got slower.
     Worse,
@@ -61,12 +63,14 @@ impl Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseSide {
     pub outcome: CaseOutcome,
     pub ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StepDiff {
     /// `step #2 GET /orders`.
     pub step: String,
@@ -75,6 +79,7 @@ pub struct StepDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaptureDiff {
     pub name: String,
     pub base: Option<String>,
@@ -82,6 +87,7 @@ pub struct CaptureDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseDiff {
     pub name: String,
     pub change: Change,
@@ -95,6 +101,7 @@ pub struct CaseDiff {
 
 /// `GET /api/compare`'s answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Comparison {
     pub base: RunInfo,
     pub head: RunInfo,

@@ -4,6 +4,7 @@ use std::fmt;
 /// The seed's `RealTimeLogging` levels, lowest first, so `>=` filters work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Level {
     Debug,
     Info,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Which part of a case a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Phase {
     Preflight,
     Setup,
@@ -31,6 +32,7 @@ impl Phase {
 /// still accounted for by a gap line (`dropped > 0`) whose `seq` is the last
 /// missing number, so a reader's cursor always moves past it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogLine {
     pub seq: u64,
     /// Unix time in milliseconds (the `<pre>` shows seconds, like the seed).
@@ -53,6 +55,7 @@ pub struct LogLine {
 
 /// A case's outcome, carried by its last log line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseEnd {
     /// Serialized as passed | failed | error | skipped.
     pub outcome: CaseOutcome,
@@ -127,6 +130,7 @@ impl LogLine {
 /// endpoint's hot path, which forwards the stored JSON unparsed
 /// (`server::log_endpoint::WireLines`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogPage<L = Vec<LogLine>> {
     pub run: u64,
     /// Lines with `seq > after`, in order, at most `limit`.
@@ -154,6 +158,7 @@ impl<L: Default> LogPage<L> {
 /// What `GET /api/search?run=&q=&after=` returns: the seqs of the lines after
 /// `after` whose text contains `q` (case-insensitive), in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchPage {
     pub run: u64,
     pub seqs: Vec<u64>,

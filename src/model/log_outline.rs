@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The summary of the lines `after < seq <= upto` of one read.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogOutline {
     /// The last seq it covers; the lines of the reply come after it.
     pub upto: u64,
@@ -29,6 +30,7 @@ pub struct LogOutline {
 
 /// Consecutive lines of one case (or of the run itself, `case: None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SectionMark {
     /// The seq of its first line in the range.
     pub first: u64,

@@ -41,7 +41,8 @@ impl LogQuery {
 
     /// Parses a raw query string (`run=3&after=10&limit=500`). Every value is
     /// a plain decimal number; a key given twice is refused; keys it does not
-    /// know and empty pairs are ignored, as the server function ignores them.
+    /// know, empty pairs and optional keys given empty (`keep=`) are ignored,
+    /// as the server function's decoder ignores them.
     pub fn parse(query: &str) -> Result<Self, ApiError> {
         let (mut run, mut after, mut limit, mut keep) = (None, None, None, None);
         for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -53,6 +54,9 @@ impl LogQuery {
                 "keep" => &mut keep,
                 _ => continue,
             };
+            if value.is_empty() && key != "run" {
+                continue;
+            }
             if slot.is_some() {
                 return Err(ApiError::bad_request(format!("bad query: `{key}` is given more than once")));
             }
@@ -73,6 +77,14 @@ pub fn number(key: &str, value: &str) -> Result<u64, ApiError> {
         Ok(n) if digits => Ok(n),
         _ => Err(ApiError::bad_request(format!("bad query: {key}: expected a whole number, got `{value}`"))),
     }
+}
+
+/// An optional query value as [`number`]: absent is `None`, but present and
+/// empty (`?after=`) is a mistake like any other that is not a number.
+/// Server functions take such arguments as text and read them here: their
+/// decoder would take an empty value for an absent one.
+pub fn optional_number(key: &str, value: Option<&str>) -> Result<Option<u64>, ApiError> {
+    value.map(|v| number(key, v)).transpose()
 }
 
 #[cfg(test)]

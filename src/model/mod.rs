@@ -19,6 +19,8 @@ pub mod log_line;
 pub mod log_outline;
 /// `GET /api/log`'s question (run, cursor, limit, keep): its defaults, limits and parsing.
 pub mod log_query;
+/// A line too long to show whole: its head and how long it was (the raw log keeps it).
+pub mod long_line;
 /// A run's identity, status and outcome counts, as listed on the page.
 pub mod run_info;
 /// What a finished run reports, case by case (JUnit, compare, notify).

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// case's cleanup ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RunStatus {
     Queued,
     Running,
@@ -62,6 +63,7 @@ impl RunStatus {
 
 /// Case outcome counts of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseCounts {
     pub total: u32,
     pub passed: u32,
@@ -130,6 +132,7 @@ impl CaseCounts {
 /// they never fill it with "0/0 cases".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RunKind {
     /// A suite file, run from the page or the CLI.
     #[default]
@@ -157,6 +160,7 @@ impl RunKind {
 
 /// One run as `GET /api/runs` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RunInfo {
     pub id: u64,
     /// The suite's name as the suites panel shows it (`suite = …` in its
@@ -210,7 +214,8 @@ pub fn is_plain_name(s: &str) -> bool {
 /// is letters, digits, `_`, `-` and `.`, so `{{label.<k>}}` can name it.
 pub fn parse_label(s: &str) -> Result<(String, String), String> {
     let (k, v) = s.split_once('=').ok_or_else(|| format!("label `{s}`: expected KEY=VALUE"))?;
-    let k = k.trim();
+    // Spaces and tabs only: the rule the OpenAPI document states as a pattern.
+    let k = k.trim_matches([' ', '\t']);
     if !is_plain_name(k) {
         return Err(format!("label `{s}`: the key must be letters, digits, `_`, `-` or `.`"));
     }

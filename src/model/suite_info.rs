@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// A suite file in the server's suites directory, as the page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SuiteInfo {
     /// File name relative to the suites directory: what `POST /api/run` takes.
     pub file: String,

@@ -3,11 +3,12 @@
 //! caches (a minute) so a deploy's verdict shows soon; `private` when it
 //! needs a token, so no shared cache hands it to someone without one.
 
+use super::extract::ApiQuery;
 use super::state::AppState;
 use crate::app::log_view::render::escaped;
 use crate::model::{RunKind, RunStatus};
 use crate::runs::run_registry::RunFilter;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -17,7 +18,11 @@ pub struct BadgeQuery {
     env: Option<String>,
 }
 
-pub async fn badge(State(state): State<AppState>, Path(file): Path<String>, Query(q): Query<BadgeQuery>) -> Response {
+pub async fn badge(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    ApiQuery(q): ApiQuery<BadgeQuery>,
+) -> Response {
     let Some(suite) = file.strip_suffix(".svg") else {
         return crate::model::ApiError::not_found("a badge is /badge/<suite>.svg").into_response();
     };

@@ -1,7 +1,9 @@
+use super::extract::ApiQuery;
 use super::state::AppState;
+use crate::logging::page_lines::WholeLines;
 use crate::model::{log_query, ApiError, LogLine};
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -23,12 +25,12 @@ impl RunQuery {
 }
 
 /// `GET /api/log.txt?run=<id>`: the whole log in the seed's text format.
-pub async fn log_txt(state: State<AppState>, q: Query<RunQuery>) -> Response {
+pub async fn log_txt(state: State<AppState>, q: ApiQuery<RunQuery>) -> Response {
     download(state, q, "log", "text/plain; charset=utf-8", |l| format!("{}\n", l.seed_format())).await
 }
 
 /// `GET /api/log.jsonl?run=<id>`: the whole log, one JSON line per log line (the JSONL report).
-pub async fn log_jsonl(state: State<AppState>, q: Query<RunQuery>) -> Response {
+pub async fn log_jsonl(state: State<AppState>, q: ApiQuery<RunQuery>) -> Response {
     download(state, q, "jsonl", "application/x-ndjson", |l| {
         format!("{}\n", serde_json::to_string(l).unwrap_or_default())
     })
@@ -37,7 +39,7 @@ pub async fn log_jsonl(state: State<AppState>, q: Query<RunQuery>) -> Response {
 
 async fn download(
     State(state): State<AppState>,
-    Query(q): Query<RunQuery>,
+    ApiQuery(q): ApiQuery<RunQuery>,
     ext: &'static str,
     content_type: &'static str,
     fmt: fn(&LogLine) -> String,
@@ -46,18 +48,18 @@ async fn download(
         Ok(run) => run,
         Err(e) => return e.into_response(),
     };
-    let finished = match state.known_run(run).await {
-        Ok(info) => info.status.is_finished(),
-        Err(e) => return e.into_response(),
-    };
-    // Page through the store so a large log is streamed, never held whole.
+    if let Err(e) = state.known_run(run).await {
+        return e.into_response();
+    }
+    // Page through the store so a large log is streamed, never held whole;
+    // long lines whole, as the run's file keeps them.
     let pages = futures::stream::unfold(Some(0u64), move |cursor| {
         let state = state.clone();
         async move {
             let after = cursor?;
-            match state.logs.read(run, after, 5_000, finished).await {
-                Ok(page) if !page.lines.is_empty() => {
-                    let text: String = page.lines.iter().map(fmt).collect();
+            match state.logs.read_known::<WholeLines>(run, after, 5_000).await {
+                Ok(Some(page)) if !page.lines.0.is_empty() => {
+                    let text: String = page.lines.0.iter().map(fmt).collect();
                     Some((Ok::<_, std::io::Error>(text), Some(page.next)))
                 }
                 Ok(_) => None,

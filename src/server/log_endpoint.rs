@@ -12,7 +12,7 @@
 use super::state::AppState;
 use crate::logging::line_json;
 use crate::logging::page_lines::PageLines;
-use crate::model::{ApiError, LogLine, LogPage, LogQuery};
+use crate::model::{long_line, ApiError, LogLine, LogPage, LogQuery};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
@@ -73,6 +73,13 @@ impl PageLines for WireLines {
         // Our own file, but a damaged one must not reach a reader as broken JSON.
         if !(json.starts_with(b"{\"seq\":") && json.ends_with(b"}")) {
             return Err(io::Error::new(io::ErrorKind::InvalidData, format!("line {seq} of the log file is damaged")));
+        }
+        if long_line::too_long(json.len()) {
+            // Rare: parsed only to be cut, so the hot path stays a copy.
+            let mut line: LogLine = serde_json::from_slice(json).map_err(io::Error::other)?;
+            long_line::shorten(&mut line.msg);
+            self.push(&line);
+            return Ok(());
         }
         self.separate();
         self.json.extend_from_slice(json);

@@ -9,8 +9,14 @@ pub mod bench_endpoints;
 pub mod config;
 /// Raw log downloads (`/api/log.txt`, `/api/log.jsonl`).
 pub mod downloads;
+/// Query and form extractors that reject with the API's JSON error.
+pub mod extract;
 /// `GET /api/log`: the one page read, its hot path and its JSON.
 pub mod log_endpoint;
+/// `GET /api/openapi.json`: the HTTP API described, schemas derived from its types.
+pub mod openapi;
+/// The most a request may carry (413 for a body, 400 for a query beyond it).
+pub mod request_limits;
 /// `GET /api/result`: what a finished run reported (remote runs' reports).
 pub mod result_endpoint;
 /// The axum router: pages, server functions, downloads.

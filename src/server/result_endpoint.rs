@@ -5,20 +5,24 @@
 //! from its own report.
 
 use super::downloads::RunQuery;
+use super::extract::ApiQuery;
 use super::state::AppState;
 use crate::model::{ApiError, RunInfo, RunResult};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 /// The reply.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RunOutcome {
     pub run: RunInfo,
     pub result: Option<RunResult>,
 }
 
-pub async fn result(State(state): State<AppState>, Query(q): Query<RunQuery>) -> Result<Json<RunOutcome>, ApiError> {
+pub async fn result(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<RunQuery>,
+) -> Result<Json<RunOutcome>, ApiError> {
     let run = q.run()?;
     let info = state.known_run(run).await?;
     let result = match info.status.is_finished() {

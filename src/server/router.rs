@@ -1,5 +1,5 @@
 use super::state::AppState;
-use super::{badge, downloads, log_endpoint, result_endpoint, tokens_endpoint};
+use super::{badge, downloads, log_endpoint, openapi, request_limits, result_endpoint, tokens_endpoint};
 use crate::app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -14,7 +14,8 @@ use leptos_axum::{generate_route_list_with_exclusions, handle_server_fns_with_co
 /// `/api/log` is also the `read_log` server function's URL; its plain route
 /// answers it (see `log_endpoint`).
 /// `bench` adds the benchmark-only endpoints. With auth on, every request
-/// passes `auth::guard` first (the login page is its own).
+/// passes `auth::guard` first (the login page is its own); before that, every
+/// request passes `request_limits`.
 pub fn router(state: AppState, bench: bool) -> Router {
     let options = state.leptos.clone();
     // `/api/log` is answered by its plain route, not by server_fn's handler.
@@ -29,6 +30,7 @@ pub fn router(state: AppState, bench: bool) -> Router {
     let auth = state.auth.clone();
     let router = router
         .route("/api/log", get(log_endpoint::poll))
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/result", get(result_endpoint::result))
         .route("/api/tokens", get(tokens_endpoint::list).post(tokens_endpoint::create))
         .route("/api/tokens/revoke", post(tokens_endpoint::revoke))
@@ -42,7 +44,7 @@ pub fn router(state: AppState, bench: bool) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state);
-    match auth {
+    let router = match auth {
         None => router,
         Some(auth) => {
             use crate::auth::guard;
@@ -52,7 +54,9 @@ pub fn router(state: AppState, bench: bool) -> Router {
                 .with_state(auth.clone());
             router.merge(login).layer(axum::middleware::from_fn_with_state(auth, guard::guard))
         }
-    }
+    };
+    // Outermost: nothing, not even the token check, reads an oversized request.
+    router.layer(axum::middleware::from_fn(request_limits::enforce))
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {

@@ -4,6 +4,7 @@
 //! one, ending its sessions. `livesmoke token …` does the same on the
 //! database directly, which is how the first admin token is made.
 
+use super::extract::ApiForm;
 use super::state::AppState;
 use crate::auth::token_store::{TokenError, TokenInfo};
 use crate::auth::Scope;
@@ -11,7 +12,7 @@ use crate::model::ApiError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use serde::Deserialize;
 
 impl From<TokenError> for ApiError {
@@ -41,7 +42,7 @@ pub struct NewToken {
     scope: String,
 }
 
-pub async fn create(State(state): State<AppState>, Form(form): Form<NewToken>) -> Result<Response, ApiError> {
+pub async fn create(State(state): State<AppState>, ApiForm(form): ApiForm<NewToken>) -> Result<Response, ApiError> {
     let scope: Scope = form.scope.parse().map_err(ApiError::bad_request)?;
     let token = store(&state)?.create(&form.name, scope).await?;
     let body = serde_json::json!({ "name": form.name, "scope": scope, "token": token });
@@ -53,7 +54,7 @@ pub struct Revoke {
     name: String,
 }
 
-pub async fn revoke(State(state): State<AppState>, Form(form): Form<Revoke>) -> Result<Response, ApiError> {
+pub async fn revoke(State(state): State<AppState>, ApiForm(form): ApiForm<Revoke>) -> Result<Response, ApiError> {
     match store(&state)?.revoke(&form.name).await? {
         true => Ok(Json(serde_json::json!({ "name": form.name, "revoked": true })).into_response()),
         false => Err(ApiError::not_found(format!("no valid token named `{}`", form.name))),

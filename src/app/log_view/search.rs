@@ -22,8 +22,9 @@ pub const MAX_MATCHES: usize = 5_000;
 
 /// `GET /api/search?run=<id>&q=<text>&after=<seq>`: seqs of matching lines.
 #[server(prefix = "/api", endpoint = "search", input = GetUrl)]
-pub async fn search_log(run: u64, q: String, after: Option<u64>) -> Result<SearchPage, ApiError> {
+pub async fn search_log(run: u64, q: String, after: Option<String>) -> Result<SearchPage, ApiError> {
     let state = crate::server::state::app_state()?;
+    let after = crate::model::log_query::optional_number("after", after.as_deref())?;
     if q.trim().is_empty() {
         return Err(ApiError::bad_request("q must not be empty"));
     }
@@ -59,7 +60,7 @@ pub async fn refresh_search(state: LogState, pre: Pre) {
             return;
         }
         let (epoch, after) = (search.epoch.get_value(), search.searched.get_value());
-        let Ok(page) = search_log(run, q, Some(after)).await else { return };
+        let Ok(page) = search_log(run, q, Some(after.to_string())).await else { return };
         if search.epoch.try_get_value() != Some(epoch) || search.searched.get_value() != after {
             return;
         }
