@@ -82,6 +82,8 @@ def main():
                     help="wait up to this many seconds for a quiet machine before each part/rep (default: 0 in "
                          "--quick, 240 otherwise; per rep at most 60)")
     ap.add_argument("--settle-total", type=float, default=900, help="at most this much waiting in all (s)")
+    ap.add_argument("--overload-seconds", type=int, default=None,
+                    help="(k)'s window (default 60, 10 in --quick); longer to see where memory levels off")
     ap.add_argument("--keep-data", action="store_true", help="keep our servers' data folders")
     ap.add_argument("--out", type=Path, default=None, help="output folder (default bench/out/<stamp>)")
     A = ctx.A = ap.parse_args()
@@ -110,8 +112,8 @@ def main():
     A.j_requests = 200 if q else 1000
     A.j_reps, A.j_reps_newman, A.j_reps_par = (1, 1, 1) if q else (9, 3, 5)
     A.k_pollers, A.k_runs = 500, 10  # the issue's load, in --quick too: only the window is shorter
-    A.k_seconds = 10 if q else 60
-    A.k_suite = (20, 20)  # cases × INSERTs of each run's suite
+    A.k_seconds = A.overload_seconds or (10 if q else 60)
+    A.k_suite = (40, 20)  # cases × INSERTs of each run's suite: a few seconds under the load
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     OUT = ctx.OUT = (A.out or HERE / "out" / stamp).resolve()
     OUT.mkdir(parents=True, exist_ok=True)
