@@ -6,8 +6,9 @@ The load is one asyncio process on --loadgen-cpus (the server alone on --server-
 - 10 slots, each running its own generated SQLite suite (its own database file, so the runs never wait
   for each other's locks) and starting it again as soon as the last run ended;
 - 500 pollers, each on its own keep-alive connection, polling its slot's run every 500 ms from its
-  cursor exactly as src/app/log_view/poll.rs does (first read `limit=1000`, then `limit=5000`, a full
-  reply asked again at once); a done run it has read to the end is left for a newer one.
+  cursor as src/app/log_view/poll.rs does (first read `limit=1000`, then `limit=5000`, a full reply asked
+  again at once), but without `keep=`: a page that draws every line, so a run opened late comes whole
+  rather than summarized (the heavier case); a done run it has read to the end is left for a newer one.
 Asked: 500 × 2 = 1,000 polls/s. Whether the generator kept that schedule is measured (polls/s achieved,
 how late each was sent, its own CPU use), so a saturated client is not mistaken for a slow server."""
 import asyncio
