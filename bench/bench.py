@@ -18,10 +18,12 @@ Parts (see bench/README.md):
   i  the token gate: tail reads under wrk with auth off and on
   j  HTTP runners: the same 1,000-request suite in livesmoke, Hurl 8.0.1 and newman against nginx;
      parallel scaling (`parallel = 2`, `run --jobs 2`, Hurl --jobs 2)
+  k  overload: 500 pollers + 10 real suite runs kept going for 60 s on SQLite: every request answered,
+     memory bounded
 
 This file parses the arguments, runs the parts and writes summary.md and results.json. Each part is
 a module of parts/ (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team,
-i_auth, j_http_peers) with
+i_auth, j_http_peers, k_overload) with
 its measurement (`measure`) and its section of summary.md (`summary`); lib/ holds what they share.
 """
 import argparse
@@ -37,12 +39,12 @@ from lib.noise import SETTLE, NoiseWatcher, settle
 from lib.servers import prepare_site
 from lib.summary import Summary
 from parts import (a_producer, b_reads, cd_memory_stall, e_sql_setup, f_browser, g_latency, h_team, i_auth,
-                   j_http_peers)
+                   j_http_peers, k_overload)
 
 A_CONNS = [1, 50, 500]
 # In the order they run and appear in summary.md. (c) and (d) run together; their figures are R["c"].
 PARTS = [("a", a_producer), ("b", b_reads), ("cd", cd_memory_stall), ("e", e_sql_setup), ("f", f_browser),
-         ("g", g_latency), ("h", h_team), ("i", i_auth), ("j", j_http_peers)]
+         ("g", g_latency), ("h", h_team), ("i", i_auth), ("j", j_http_peers), ("k", k_overload)]
 
 
 def summary_md(R):
@@ -67,7 +69,7 @@ def main():
     ap.add_argument("--peer", type=Path, required=True, help="the peer's folder (read-only)")
     ap.add_argument("--producer", default="", help="our producer bench executable (part a)")
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 rep, short wrk runs (< 2 min)")
-    ap.add_argument("--only", default="a,b,c,d,e,f,g,h,i,j", help="parts to run (c and d run together)")
+    ap.add_argument("--only", default="a,b,c,d,e,f,g,h,i,j,k", help="parts to run (c and d run together)")
     ap.add_argument("--peer-port", type=int, default=18080)
     ap.add_argument("--our-port", type=int, default=18090)
     ap.add_argument("--server-cpus", default="0")
@@ -80,6 +82,8 @@ def main():
                     help="wait up to this many seconds for a quiet machine before each part/rep (default: 0 in "
                          "--quick, 240 otherwise; per rep at most 60)")
     ap.add_argument("--settle-total", type=float, default=900, help="at most this much waiting in all (s)")
+    ap.add_argument("--overload-seconds", type=int, default=None,
+                    help="(k)'s window (default 60, 10 in --quick); longer to see where memory levels off")
     ap.add_argument("--keep-data", action="store_true", help="keep our servers' data folders")
     ap.add_argument("--out", type=Path, default=None, help="output folder (default bench/out/<stamp>)")
     A = ctx.A = ap.parse_args()
@@ -107,6 +111,9 @@ def main():
     A.g_seconds = 5 if q else 20
     A.j_requests = 200 if q else 1000
     A.j_reps, A.j_reps_newman, A.j_reps_par = (1, 1, 1) if q else (9, 3, 5)
+    A.k_pollers, A.k_runs = 500, 10  # the issue's load, in --quick too: only the window is shorter
+    A.k_seconds = A.overload_seconds or (10 if q else 60)
+    A.k_suite = (40, 20)  # cases × INSERTs of each run's suite: a few seconds under the load
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     OUT = ctx.OUT = (A.out or HERE / "out" / stamp).resolve()
     OUT.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@
 #   bench/run.sh --quick            # every part, small sizes, 1 rep (< 2 min once built)
 #   bench/run.sh                    # full run (~25 min)
 #   bench/run.sh --rev HEAD         # bench a clean export of a commit instead of the work tree
-#   bench/run.sh --only b,d         # some parts (a..j); see bench/bench.py --help for the rest
+#   bench/run.sh --only b,d         # some parts (a..k); see bench/bench.py --help for the rest
 #
 # It sets up the peer (venv from its requirements.txt under bench/out/.venv-peer) and newman for part j
 # (npm ci of bench/peers-node under bench/out/.node-peers), builds ours

@@ -30,7 +30,9 @@ def env_info():
         dirty = subprocess.run(["git", "-C", str(ctx.A.repo), "status", "--porcelain"], capture_output=True,
                                text=True).stdout.strip()
         ours = commit + (" + uncommitted changes (work tree)" if dirty else " (work tree, clean)")
-    pw = json.loads((ctx.A.repo / "end2end/node_modules/playwright-core/package.json").read_text())["version"]
+    pw_file = ctx.A.repo / "end2end/node_modules/playwright-core/package.json"
+    # run.sh installs it; a part run without the browser (bench.py --only k) does without
+    pw = json.loads(pw_file.read_text())["version"] if pw_file.exists() else "not installed"
     return {
         "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "mode": "quick" if ctx.A.quick else "full",

@@ -6,13 +6,12 @@ followed on B."""
 import asyncio
 import json
 import random
-import re
 import subprocess
 import time
 
 from lib import context as ctx
-from lib.context import HOST, log
-from lib.http_client import request
+from lib.context import log
+from lib.http_client import Conn, request
 from lib.noise import settle
 from lib.servers import Worker, team_db, team_server
 from lib.stats import med, pct
@@ -62,20 +61,17 @@ def viewers(port, count, seconds, path=None, runs=None):
     async def one(i, phase, t_end, lat, lags, errors):
         loop = asyncio.get_running_loop()
         await asyncio.sleep(phase)
-        reader, writer = await asyncio.open_connection(HOST, port)
+        conn = Conn(port)  # connects on the first poll, within the warm-up
         run, after, newest = (runs[i % len(runs)] if runs else None), 0, None
         due = loop.time()
         warm = loop.time() + 1.0
         while loop.time() < t_end:
             target = path or f"/api/log?run={run}&after={after}&limit=5000"
             t0 = time.perf_counter()
-            writer.write(f"GET {target} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            size = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
-            body = await reader.readexactly(size)
+            status, body = await conn.request("GET", target)
             ms = (time.perf_counter() - t0) * 1000
-            if not head.startswith(b"HTTP/1.1 200"):
-                errors.append(head[:40])
+            if status != 200:
+                errors.append(status)
             elif run is not None:
                 page = json.loads(body)
                 after = page["next"]
@@ -87,7 +83,7 @@ def viewers(port, count, seconds, path=None, runs=None):
                 lat.append(ms)
             due += 0.5
             await asyncio.sleep(max(0.0, due - loop.time()))
-        writer.close()
+        conn.close()
 
     async def all_of():
         loop = asyncio.get_running_loop()
