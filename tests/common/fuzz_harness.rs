@@ -34,8 +34,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
 /// Every target by the name of its corpus directory.
-pub const TARGETS: [(&str, fn(&[u8])); 3] =
+pub const TARGETS: [(&str, Target); 3] =
     [("suite_loader", suite_loader), ("suite_files", suite_files), ("api_queries", api_queries)];
 
 /// The fragment a suite may `include = ["common/login.toml"]`: variables, a
