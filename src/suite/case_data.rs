@@ -91,7 +91,7 @@ fn matrix(cx: &mut LoadCx, m: &Spanned<toml::value::Table>) -> Option<Vec<Instan
 fn csv_rows(cx: &mut LoadCx, csv: &Spanned<String>) -> Option<Vec<Instance>> {
     let at = csv.span().start;
     let path = cx.src.file.parent().unwrap_or(std::path::Path::new(".")).join(csv.get_ref());
-    let text = match std::fs::read_to_string(&path) {
+    let text = match super::text_file::read(&path) {
         Ok(t) => t,
         Err(e) => {
             let e = cx.error_at(at, format!("cannot read {}: {e}", path.display()));

@@ -26,7 +26,7 @@ pub fn load(path: &Path) -> Result<LoadedSuite, SuiteErrors> {
 
 /// [`load`], with variables that will come from `--var` (so `{{name}}` may use them).
 pub fn load_with(path: &Path, extra_vars: &[String]) -> Result<LoadedSuite, SuiteErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| SuiteError {
+    let text = super::text_file::read(path).map_err(|e| SuiteError {
         file: path.to_path_buf(),
         line: 0,
         col: 0,

@@ -25,6 +25,8 @@ mod step_lists;
 mod step_loader;
 /// Database targets after `--env` overrides and secrets are applied.
 pub mod targets;
+/// Reading a file a suite names: regular files only, size-capped.
+pub mod text_file;
 /// Variables, `{{name}}` templates and their precedence.
 pub mod vars;
 

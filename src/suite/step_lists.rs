@@ -56,7 +56,7 @@ impl StepLists {
                 cx.push(e);
                 continue;
             }
-            let text = match std::fs::read_to_string(&path) {
+            let text = match super::text_file::read(&path) {
                 Ok(t) => t,
                 Err(e) => {
                     let e =

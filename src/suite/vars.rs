@@ -161,7 +161,7 @@ impl SecretSource {
     pub fn read(&self, base_dir: &Path) -> Result<String, SourceError> {
         match self {
             SecretSource::Env(name) => std::env::var(name).map_err(|_| SourceError::MissingEnv(name.clone())),
-            SecretSource::File(path) => std::fs::read_to_string(base_dir.join(path))
+            SecretSource::File(path) => super::text_file::read(&base_dir.join(path))
                 .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
                 .map_err(|e| SourceError::File { path: path.clone(), reason: e.to_string() }),
         }
