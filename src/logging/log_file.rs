@@ -26,6 +26,10 @@ pub fn log_path(dir: &Path, run: u64) -> PathBuf {
 pub struct LogFileWriter {
     out: BufWriter<File>,
     offset: u64,
+    /// The file's length up to the end of the last line a flush wrote whole:
+    /// where a writer that failed goes back to (a failed flush may have left
+    /// part of a line, or some whole lines, after it).
+    flushed: u64,
     line: Vec<u8>,
 }
 
@@ -34,12 +38,31 @@ impl LogFileWriter {
     pub fn open(path: &Path) -> io::Result<Self> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         let offset = file.metadata()?.len();
-        Ok(LogFileWriter { out: BufWriter::with_capacity(256 * 1024, file), offset, line: Vec::with_capacity(512) })
+        Ok(Self::over(file, offset))
     }
 
-    /// Appends one line; pushes its offset to `index` when it starts a new index block.
+    /// Opens for appending after the first `len` bytes, cutting what follows
+    /// them (what a failed write left; see [`LogFileWriter::discard`]).
+    pub fn open_at(path: &Path, len: u64) -> io::Result<Self> {
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        file.set_len(len)?;
+        Ok(Self::over(file, len))
+    }
+
+    fn over(file: File, offset: u64) -> Self {
+        LogFileWriter {
+            out: BufWriter::with_capacity(256 * 1024, file),
+            offset,
+            flushed: offset,
+            line: Vec::with_capacity(512),
+        }
+    }
+
+    /// Appends one line; pushes the offset of every index block it starts
+    /// to `index`. A gap line stands for several seqs: the blocks that begin
+    /// inside it point past it, as [`scan`] rebuilds them.
     pub fn append(&mut self, line: &LogLine, index: &mut Vec<u64>) -> io::Result<()> {
-        if (line.seq - 1).is_multiple_of(INDEX_EVERY) {
+        while (index.len() as u64) * INDEX_EVERY < line.first_seq() {
             index.push(self.offset);
         }
         // Encoded into one reused buffer: no allocation per line.
@@ -52,7 +75,18 @@ impl LogFileWriter {
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.out.flush()?;
+        self.flushed = self.offset;
+        Ok(())
+    }
+
+    /// Gives the file up after a failed write, without writing what is still
+    /// buffered (dropped, it would try to), and returns the length of its
+    /// whole flushed lines.
+    pub fn discard(self) -> u64 {
+        let flushed = self.flushed;
+        drop(self.out.into_parts());
+        flushed
     }
 }
 

@@ -358,6 +358,34 @@ impl LogStore {
     pub(crate) fn open_file(&self, run: u64) -> std::io::Result<LogFileWriter> {
         LogFileWriter::open(&self.path_of(run))
     }
+
+    /// Reopens a run's file after a failed write, its first `len` bytes kept
+    /// (`None`: all of it). See [`super::write_outage`].
+    pub(crate) fn reopen_file(&self, run: u64, len: Option<u64>) -> std::io::Result<LogFileWriter> {
+        match len {
+            Some(len) => LogFileWriter::open_at(&self.path_of(run), len),
+            None => self.open_file(run),
+        }
+    }
+
+    /// Writer side: the lines of `run` after `after` that memory still holds,
+    /// for a writer that could not write them to the file when they came.
+    /// Lines memory let go of meanwhile come first, as one gap line.
+    pub(crate) fn unwritten_lines(&self, run: &RunLog, after: u64) -> Vec<LogLine> {
+        let st = run.state.lock().unwrap();
+        let mut out = Vec::new();
+        if after >= st.last_seq {
+            return out;
+        }
+        let ring_first = st.ring.front().map_or(st.last_seq + 1, LogLine::first_seq);
+        let mut from = after;
+        if ring_first > after + 1 {
+            out.push(LogLine::gap(ring_first - 1, ring_first - 1 - after, now_ms()));
+            from = ring_first - 1;
+        }
+        ring_after(&st.ring, from, usize::MAX, &mut out);
+        out
+    }
 }
 
 /// Puts the ring's lines after `after`, at most `limit`, in `out`. The ring

@@ -5,10 +5,15 @@
 //! then publishes them to the store, so a line that leaves memory is on disk.
 //! It runs at a lower priority than the threads that answer readers (see
 //! [`WRITER_NICE`]): during a burst, reads come first and the producer waits.
+//! When a run's file cannot be written (a full disk), its lines still go to
+//! memory and the file is retried about once a second, even after the run
+//! has ended, until it takes them ([`super::write_outage`]).
 
 use super::log_file::LogFileWriter;
 use super::log_queue::{LineEvent, LogEvent, LogReceiver};
 use super::log_store::{LogStore, RunLog};
+use super::now_ms;
+use super::write_outage::{self, WriteOutage};
 use crate::model::LogLine;
 use std::sync::Arc;
 
@@ -57,7 +62,12 @@ const TRICKLE_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
 /// A run the writer is appending to.
 struct OpenRun {
     log: Arc<RunLog>,
+    /// `None` while [`OpenRun::outage`] lasts.
     file: Option<LogFileWriter>,
+    /// The file cannot be written for now: lines wait in memory, retried.
+    outage: Option<WriteOutage>,
+    /// Its last line came; it stays open only until its file is whole again.
+    finished: bool,
     next_seq: u64,
     appended: u64,
     persisted: u64,
@@ -70,24 +80,25 @@ struct OpenRun {
 
 impl OpenRun {
     fn open(store: &LogStore, run: u64) -> Self {
-        let file = match store.open_file(run) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                tracing::error!(run, error = %e, "cannot open the run's log file; its lines stay in memory only");
-                None
-            }
-        };
         let log = store.get_for_write(run);
         let last = log.last_seq();
-        OpenRun {
+        let mut open = OpenRun {
             log,
-            file,
+            file: None,
+            outage: None,
+            finished: false,
             next_seq: last + 1,
             appended: last,
             persisted: last,
             index: Vec::new(),
             pending: Vec::new(),
+        };
+        match store.open_file(run) {
+            Ok(f) => open.file = Some(f),
+            // Nothing of this run is in the file yet: a retry appends to whatever is there.
+            Err(e) => open.stall(run, e, None),
         }
+        open
     }
 
     fn push(&mut self, e: LineEvent) {
@@ -103,22 +114,81 @@ impl OpenRun {
         self.pending.push(line);
     }
 
+    /// A write or flush failed: the file is given up until a retry finds it
+    /// writable, back at the end of its last whole flushed line.
     fn disk_failed(&mut self, run: u64, err: std::io::Error) {
-        tracing::error!(run, error = %err, "writing the run's log file failed; newer lines stay in memory only");
-        self.file = None;
+        let good_len = self.file.take().map(LogFileWriter::discard);
+        self.stall(run, err, good_len);
+    }
+
+    fn stall(&mut self, run: u64, err: std::io::Error, good_len: Option<u64>) {
+        if let Some(len) = good_len {
+            // Index entries past the whole lines point at bytes a retry rewrites.
+            self.index.truncate(self.index.partition_point(|&o| o <= len));
+        }
+        let outage = WriteOutage::new(&err, good_len, now_ms());
+        tracing::error!(
+            run,
+            error = %err,
+            "cannot write the run's log file; its newest lines wait in memory and are written when it can be \
+             written again (retried every {:?}); older ones are lost if it takes long",
+            write_outage::RETRY_EVERY,
+        );
+        self.outage = Some(outage);
     }
 
     fn commit(&mut self, store: &LogStore, run: u64) {
-        if self.pending.is_empty() {
+        if !self.pending.is_empty() {
+            if let Some(file) = &mut self.file {
+                match file.flush() {
+                    Ok(()) => self.persisted = self.appended,
+                    Err(err) => self.disk_failed(run, err),
+                }
+            }
+            // Drained, not taken: the next batch refills the same allocation.
+            store.commit(&self.log, &mut self.pending, self.persisted, &self.index);
+        }
+        if self.outage.as_mut().is_some_and(WriteOutage::try_now) {
+            self.retry(store, run);
+        }
+    }
+
+    /// Tries the file again: back to its last whole line, then what memory
+    /// still holds after it (a gap line first for what it no longer holds),
+    /// then a CRITICAL line that tells the story; all flushed, or nothing
+    /// counts and the outage goes on.
+    fn retry(&mut self, store: &LogStore, run: u64) {
+        let Some(outage) = &self.outage else { return };
+        let mut file = match store.reopen_file(run, outage.good_len) {
+            Ok(f) => f,
+            Err(_) => return,
+        };
+        let waiting = store.unwritten_lines(&self.log, self.persisted);
+        let now = now_ms();
+        let gap = waiting.first().filter(|l| l.is_gap());
+        let written = waiting.len() - usize::from(gap.is_some());
+        let note = outage.recovery_line(self.next_seq, now, gap, written);
+        let indexed = self.index.len();
+        let wrote =
+            waiting.iter().chain([&note]).try_for_each(|l| file.append(l, &mut self.index)).and_then(|()| file.flush());
+        if wrote.is_err() {
+            self.index.truncate(indexed);
+            file.discard();
             return;
         }
-        if let Some(file) = &mut self.file {
-            match file.flush() {
-                Ok(()) => self.persisted = self.appended,
-                Err(err) => self.disk_failed(run, err),
-            }
-        }
-        // Drained, not taken: the next batch refills the same allocation.
+        tracing::warn!(
+            run,
+            lost = gap.map_or(0, |g| g.dropped),
+            written,
+            "the run's log file can be written again ({})",
+            outage.describe()
+        );
+        self.next_seq += 1;
+        self.appended = note.seq;
+        self.persisted = note.seq;
+        self.file = Some(file);
+        self.outage = None;
+        self.pending.push(note);
         store.commit(&self.log, &mut self.pending, self.persisted, &self.index);
     }
 }
@@ -129,8 +199,9 @@ fn drain(store: Arc<LogStore>, mut rx: LogReceiver) {
     let mut open: Vec<(u64, OpenRun)> = Vec::new();
     let mut last = 0;
     let mut batch = rx.new_batch();
-    while rx.blocking_take(&mut batch) > 0 {
-        let trickle = batch.len() < TRICKLE_BATCH;
+    // With a run's file stalled, wake up for its retries even when no line comes.
+    while let Some(taken) = rx.take_within(&mut batch, next_retry(&open)) {
+        let trickle = taken < TRICKLE_BATCH;
         for event in batch.drain(..) {
             match event {
                 LogEvent::Line(e) => {
@@ -148,8 +219,9 @@ fn drain(store: Arc<LogStore>, mut rx: LogReceiver) {
                 }
                 LogEvent::Finish { run } => {
                     if let Some(i) = open.iter().position(|(r, _)| *r == run) {
-                        let (_, mut r) = open.swap_remove(i);
+                        let r = &mut open[i].1;
                         r.commit(&store, run);
+                        r.finished = true;
                     }
                     store.finish(run);
                 }
@@ -160,13 +232,21 @@ fn drain(store: Arc<LogStore>, mut rx: LogReceiver) {
             }
         }
         commit_all(&store, &mut open);
-        if trickle {
+        // A finished run leaves once its file is whole (at once, but for an outage).
+        open.retain(|(_, r)| !(r.finished && r.outage.is_none()));
+        if trickle && taken > 0 {
             // Let the next lines gather: one wake-up, one write and one
             // publish per millisecond, not per line.
             std::thread::sleep(TRICKLE_PAUSE);
         }
     }
     commit_all(&store, &mut open);
+}
+
+/// How long the writer may wait for events: until the soonest retry of a
+/// stalled run's file, or for ever when none is stalled.
+fn next_retry(open: &[(u64, OpenRun)]) -> Option<std::time::Duration> {
+    open.iter().filter_map(|(_, r)| r.outage.as_ref()).map(WriteOutage::wait).min()
 }
 
 fn commit_all(store: &LogStore, open: &mut [(u64, OpenRun)]) {

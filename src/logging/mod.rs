@@ -22,6 +22,8 @@ pub mod logger;
 pub mod page_lines;
 /// Replaces secret values by `***` before a line enters the queue.
 pub mod redactor;
+/// A run's file that cannot be written for now (a full disk): retries, and the log's own account of it.
+pub mod write_outage;
 
 pub use log_queue::LogQueue;
 pub use log_store::LogStore;

@@ -5,6 +5,7 @@
 //! setup the page's door queues the run instead, and a worker adopts it.
 
 use super::cancels::Cancels;
+use super::late_end::LateEnd;
 use super::notification::{self, Hooks};
 use super::pipeline::Pipeline;
 use super::run_logs::RunLogs;
@@ -270,7 +271,9 @@ impl OpenRun {
             tracing::error!(run = self.info.id, "the log writer has stopped");
         }
         if let Err(e) = self.registry.finish(self.info.id, status, counts, result).await {
-            tracing::error!(run = self.info.id, error = %e, "recording the run's outcome failed");
+            tracing::error!(run = self.info.id, error = %e, "recording the run's outcome failed; retrying every second");
+            let end = LateEnd { run: self.info.id, status, counts, result: result.cloned() };
+            end.retry(self.registry.clone());
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod cancels;
 pub mod compare_runs;
 /// The line a run cut off by a stopped server ends with.
 pub mod interrupted_note;
+/// A run's end the registry could not take at once, recorded when it can.
+pub mod late_end;
 /// Starts runs and records how they end: the page, the CLI and the benchmark's endpoints.
 pub mod launcher;
 /// The signed JSON a hook gets when a run ends (`--notify`).

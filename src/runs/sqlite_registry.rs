@@ -72,7 +72,7 @@ impl SqliteRegistry {
     pub async fn create(&self, run: &NewRun<'_>) -> Result<RunInfo, sqlx::Error> {
         let started_at = chrono::Utc::now().timestamp_millis();
         let counts = CaseCounts { total: run.cases, ..Default::default() };
-        let row = sqlx::query(
+        let rows = sqlx::query(
             "INSERT INTO runs (suite, file, env, lang, kind, status, started_at, counts, labels, rerun_of) \
              VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING id",
         )
@@ -85,8 +85,13 @@ impl SqliteRegistry {
         .bind(serde_json::to_string(&counts).unwrap())
         .bind(run.labels_json())
         .bind(run.rerun_of.map(|r| r as i64))
-        .fetch_one(&self.db)
+        // All rows, not the first: the statement commits after it returns its
+        // row, and a commit that fails (a full disk) is reported only to a
+        // caller that steps it to its end. With the first row alone the run
+        // would seem recorded and be gone.
+        .fetch_all(&self.db)
         .await?;
+        let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
         let info = RunInfo {
             id: row.get::<i64, _>(0) as u64,
             suite: run.suite.into(),

@@ -212,10 +212,22 @@ pub fn spawn_livesmoke(
 
 /// `livesmoke serve` with more arguments (`--db …`).
 pub async fn spawn_server_with(suites: &Path, data: &Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
+    spawn_server_to(suites, data, args, envs, &data.join("server-output.log")).await
+}
+
+/// [`spawn_server_with`], its output into `output` (elsewhere than `data`
+/// when the test takes the data directory's room away).
+pub async fn spawn_server_to(
+    suites: &Path,
+    data: &Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+    output: &Path,
+) -> Server {
     let port = closed_port();
     let addr = format!("127.0.0.1:{port}");
     let first = ["serve", "--addr", &addr];
-    let output = data.join("server-output.log");
+    let output = output.to_path_buf();
     let child = spawn_livesmoke(&first, suites, data, args, envs, &output);
     // Owned by `Server` at once, so a failing wait below still kills it.
     let server = Server { child, base: format!("http://127.0.0.1:{port}"), output };
